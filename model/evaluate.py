@@ -1,0 +1,284 @@
+"""`evaluate` and `explain`: every report of docs/explanation/semantics.md for a scenario.
+
+One exact pass over all packages (see enumerate.py) keeps the acceptable packages, frontier
+candidates and the count of each distinct failure set; every report is derived from those.
+A second pass visits only the chunks holding a concession, to pick the package it opens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from guarantees.model.compile import CompiledScenario, compile_scenario
+from guarantees.model.enumerate import Chunk, Enumerator, Progress, exact_frontier, oriented_q
+from guarantees.model.errors import PackageError, TooLargeError, did_you_mean
+from guarantees.model.ranking import rank_keys, rank_order
+from guarantees.model.results import (
+    ActorBlocks,
+    Concession,
+    ConstraintCount,
+    Counts,
+    Evaluation,
+    Explanation,
+    FrontierPoint,
+    TradeOff,
+    Verdict,
+)
+from guarantees.model.schema import Scenario
+from guarantees.model.sets import distinct_sets, minimal_sets, set_words
+from guarantees.model.values import SCALE, Ints
+from guarantees.model.verdicts import Batch
+
+MAX_OPTIONS = 26
+
+
+@dataclass
+class _Pass:
+    """What the first pass keeps."""
+
+    feasible: int = 0
+    acceptable: list[Ints] = field(default_factory=list)
+    frontier: Ints = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    sets: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    chunks_of: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """A content hash of the validated scenario (independent of comments and layout)."""
+    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def evaluate(scenario: Scenario, *, progress: Progress | None = None) -> Evaluation:
+    """Every report for a scenario, exactly, by enumerating all 2^n packages."""
+    if len(scenario.options) > MAX_OPTIONS:
+        raise TooLargeError(
+            f"scenario '{scenario.id}' has {len(scenario.options)} options, so 2^"
+            f"{len(scenario.options)} packages: exact enumeration stops at {MAX_OPTIONS} options"
+        )
+    compiled = compile_scenario(scenario)
+    walker = Enumerator(compiled)
+    tally = _first_pass(walker, progress)
+    return _evaluation(compiled, walker, tally)
+
+
+def _first_pass(walker: Enumerator, progress: Progress | None) -> _Pass:
+    """Walk every chunk once, keeping only the answers."""
+    tally = _Pass()
+    frontier_parts: list[Ints] = []
+    for number, chunk in walker.walk(progress):
+        tally.feasible += int(np.count_nonzero(chunk.feasible))
+        tally.acceptable.append(chunk.packages[_acceptable(chunk)])
+        frontier_parts.append(chunk.packages[walker.frontier(chunk)])
+        for failed, count in distinct_sets(chunk.words, chunk.feasible).items():
+            tally.sets[failed] += count
+            tally.chunks_of[failed].append(number)
+    tally.frontier = _global_frontier(walker.c, np.concatenate(frontier_parts))
+    return tally
+
+
+def _acceptable(chunk: Chunk) -> NDArray[np.intp]:
+    ok = chunk.feasible.copy()
+    for word in chunk.words:
+        ok &= word == 0
+    return np.flatnonzero(ok)
+
+
+def _global_frontier(compiled: CompiledScenario, masks: Ints) -> Ints:
+    """The frontier among every chunk's frontier packages."""
+    batch = Batch(compiled, masks)
+    bq = oriented_q(batch.values[compiled.benefit], compiled.metrics[compiled.benefit].higher)
+    rq = oriented_q(batch.values[compiled.risk], compiled.metrics[compiled.risk].higher)
+    return masks[exact_frontier(np.arange(masks.size), bq, rq)]
+
+
+def _evaluation(compiled: CompiledScenario, walker: Enumerator, tally: _Pass) -> Evaluation:
+    acceptable = np.concatenate(tally.acceptable)
+    acceptable = acceptable[rank_order(compiled, acceptable)]
+    minimal = acceptable[_minimal_mask(acceptable)]
+    scenario = compiled.scenario
+    return Evaluation(
+        scenario_id=scenario.id,
+        title=scenario.title,
+        scenario_hash=scenario_hash(scenario),
+        benefit=scenario.tradeoff.benefit,
+        risk=scenario.tradeoff.risk,
+        counts=Counts(
+            compiled.n, len(compiled.actors), 1 << compiled.n, tally.feasible, int(acceptable.size)
+        ),
+        acceptable=_packages(compiled, acceptable),
+        minimal=_packages(compiled, minimal),
+        frontier=_frontier_points(compiled, tally.frontier, acceptable),
+        tradeoffs=_tradeoffs(compiled, tally.frontier),
+        blocks=_blocks(compiled, tally.sets),
+        constraint_fails=_constraint_fails(compiled, tally.sets),
+        concessions=_concessions(compiled, walker, tally),
+    )
+
+
+def _packages(compiled: CompiledScenario, masks: Ints) -> tuple:  # type: ignore[type-arg]
+    batch = Batch(compiled, masks)
+    return tuple(batch.package(j) for j in range(masks.size))
+
+
+def _minimal_mask(ranked: Ints) -> NDArray[np.bool_]:
+    """Which acceptable packages have no acceptable proper subset."""
+    keep = np.zeros(ranked.size, dtype=np.bool_)
+    sizes = np.bitwise_count(ranked)
+    found: list[np.uint64] = []
+    for size in np.unique(sizes):
+        level = np.flatnonzero(sizes == size)
+        ok = np.ones(level.size, dtype=np.bool_)
+        for m in found:
+            ok &= (ranked[level] & m) != m
+        keep[level[ok]] = True
+        found.extend(ranked[level[ok]])
+    return keep
+
+
+def _frontier_points(
+    compiled: CompiledScenario, masks: Ints, acceptable: Ints
+) -> tuple[FrontierPoint, ...]:
+    """Frontier packages grouped by equal (benefit, risk), best benefit first."""
+    masks = masks[rank_order(compiled, masks)]
+    batch = Batch(compiled, masks)
+    accepted = np.isin(masks, acceptable)
+    groups: dict[tuple[float, float], list[int]] = {}
+    for j in range(masks.size):
+        package = batch.package(j)
+        key = (
+            package.metrics[compiled.scenario.tradeoff.benefit],
+            package.metrics[compiled.scenario.tradeoff.risk],
+        )
+        groups.setdefault(key, []).append(j)
+    return tuple(
+        FrontierPoint(
+            b, r, tuple(batch.package(j) for j in js), tuple(bool(accepted[j]) for j in js)
+        )
+        for (b, r), js in groups.items()
+    )
+
+
+def _tradeoffs(compiled: CompiledScenario, frontier: Ints) -> tuple[TradeOff, ...]:
+    """Frontier packages that fail only limits, in frontier order."""
+    masks = frontier[rank_order(compiled, frontier)]
+    batch = Batch(compiled, masks)
+    out = []
+    for j in range(masks.size):
+        failures = batch.failures(j, rules=False)
+        if failures and all(f.constraint.kind == "limit" for f in failures):
+            out.append(TradeOff(batch.package(j), failures))
+    return tuple(out)
+
+
+def _blocks(compiled: CompiledScenario, sets: dict[int, int]) -> tuple[ActorBlocks, ...]:
+    """Per actor: packages it rejects, blocks by veto/demand/condition, and rejects alone."""
+    out = []
+    for a, actor in enumerate(compiled.actors):
+        mine = sum(1 << k for k, t in enumerate(compiled.constraints) if t.actor == a)
+        hard = sum(1 << k for k, t in enumerate(compiled.constraints) if t.actor == a and t.hard)
+        rejects = sum(n for s, n in sets.items() if s & mine)
+        blocks = sum(n for s, n in sets.items() if s & hard)
+        sole = sum(n for s, n in sets.items() if s & mine and not s & ~mine)
+        out.append(ActorBlocks(actor, rejects, blocks, sole))
+    return tuple(out)
+
+
+def _constraint_fails(
+    compiled: CompiledScenario, sets: dict[int, int]
+) -> tuple[ConstraintCount, ...]:
+    return tuple(
+        ConstraintCount(t.ref, sum(n for s, n in sets.items() if s >> k & 1))
+        for k, t in enumerate(compiled.constraints)
+    )
+
+
+def _concessions(
+    compiled: CompiledScenario, walker: Enumerator, tally: _Pass
+) -> tuple[Concession, ...]:
+    """Minimal failure sets, each with the package it opens most cheaply, smallest first."""
+    minimal = minimal_sets(s for s in tally.sets if s)
+    best = _best_packages(compiled, walker, tally, minimal)
+    found = []
+    for failed in minimal:
+        mask, shift = best[failed]
+        batch = Batch(compiled, np.array([mask], dtype=np.uint64))
+        refs = tuple(t.ref for k, t in enumerate(compiled.constraints) if failed >> k & 1)
+        found.append(Concession(refs, batch.package(0), shift, batch.failures(0, rules=False)))
+    keyed = sorted(
+        found,
+        key=lambda c: (
+            len(c.constraints),
+            round(c.shift * SCALE),
+            _rank_tuple(compiled, c.package.options),
+            [r.label for r in c.constraints],
+        ),
+    )
+    return tuple(keyed)
+
+
+def _rank_tuple(compiled: CompiledScenario, options: tuple[str, ...]) -> tuple[int, ...]:
+    masks = np.array([compiled.internal_mask(options)], dtype=np.uint64)
+    return tuple(int(k[0]) for k in rank_keys(compiled, masks))
+
+
+def _best_packages(
+    compiled: CompiledScenario, walker: Enumerator, tally: _Pass, wanted: list[int]
+) -> dict[int, tuple[int, float]]:
+    """For each wanted failure set: the package with exactly that set, least shift, best rank."""
+    by_chunk: dict[int, list[int]] = defaultdict(list)
+    for failed in wanted:
+        for number in tally.chunks_of[failed]:
+            by_chunk[number].append(failed)
+    best: dict[int, tuple[tuple[int, ...], int, float]] = {}
+    for number in sorted(by_chunk):
+        chunk = walker.chunk(number)
+        for failed in by_chunk[number]:
+            candidate = _best_in_chunk(compiled, chunk, failed, walker.n_words)
+            if failed not in best or candidate[0] < best[failed][0]:
+                best[failed] = candidate
+    return {failed: (mask, shift) for failed, (_, mask, shift) in best.items()}
+
+
+def _best_in_chunk(
+    compiled: CompiledScenario, chunk: Chunk, failed: int, n_words: int
+) -> tuple[tuple[int, ...], int, float]:
+    """(sort key, mask, shift) of the best package in a chunk whose failure set is `failed`."""
+    match = chunk.feasible.copy()
+    for word, expected in zip(chunk.words, set_words(failed, n_words), strict=True):
+        match &= word == np.uint64(expected)
+    masks = chunk.packages[np.flatnonzero(match)]
+    batch = Batch(compiled, masks)
+    shifts = np.array([round(batch.shift(j) * SCALE) for j in range(masks.size)], dtype=np.int64)
+    keys = [shifts, *rank_keys(compiled, masks)]
+    j = int(np.lexsort(tuple(reversed(keys)))[0])
+    return tuple(int(k[j]) for k in keys), int(masks[j]), float(shifts[j]) / SCALE
+
+
+def explain(scenario: Scenario, options: list[str] | tuple[str, ...]) -> Explanation:
+    """Every actor's verdict on the package of the named options (each failure with its note)."""
+    unknown = [o for o in options if o not in scenario.options]
+    if unknown:
+        raise PackageError(
+            "; ".join(f"unknown option '{o}'{did_you_mean(o, scenario.options)}" for o in unknown)
+        )
+    compiled = compile_scenario(scenario)
+    batch = Batch(compiled, np.array([compiled.internal_mask(list(options))], dtype=np.uint64))
+    failures = batch.failures(0, rules=False)
+    verdicts = tuple(
+        Verdict(actor_id, actor.name, tuple(f for f in failures if f.constraint.actor == actor_id))
+        for actor_id, actor in scenario.actors.items()
+    )
+    return Explanation(
+        scenario.id,
+        scenario_hash(scenario),
+        batch.package(0),
+        batch.failures(0, rules=True),
+        verdicts,
+    )

@@ -1,0 +1,40 @@
+"""The rank key of packages: better benefit, better risk, fewer options, earlier options."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from guarantees.model.compile import CompiledScenario
+from guarantees.model.enumerate import oriented_q
+from guarantees.model.values import Ints, values
+
+
+def rank_keys(
+    compiled: CompiledScenario, masks: Ints
+) -> list[NDArray[np.int64] | NDArray[np.uint64]]:
+    """Sort keys (most significant first, ascending = better) for internal masks."""
+    bq = oriented_q(
+        values(compiled.metrics[compiled.benefit], masks), compiled.metrics[compiled.benefit].higher
+    )
+    rq = oriented_q(
+        values(compiled.metrics[compiled.risk], masks), compiled.metrics[compiled.risk].higher
+    )
+    size = np.bitwise_count(masks).astype(np.int64)
+    return [-bq, -rq, size, ~_reversed_positions(compiled, masks)]
+
+
+def _reversed_positions(compiled: CompiledScenario, masks: Ints) -> Ints:
+    """Masks with option at file position p on bit n-1-p: larger means earlier options."""
+    out = np.zeros(masks.shape, dtype=np.uint64)
+    n = compiled.n
+    for bit, position in enumerate(compiled.perm):
+        present = (masks >> np.uint64(bit)) & np.uint64(1)
+        out |= present << np.uint64(n - 1 - position)
+    return out
+
+
+def rank_order(compiled: CompiledScenario, masks: Ints) -> NDArray[np.intp]:
+    """Indices that put `masks` in rank-key order."""
+    keys = rank_keys(compiled, masks)
+    return np.lexsort(tuple(reversed(keys)))

@@ -1,0 +1,284 @@
+"""Result objects of an evaluation: what every report is derived from, and its JSON form.
+
+Every object is frozen; `to_json()` gives the documented, versioned JSON (schema
+`guarantees.result/1`) that the command line prints with `--format json`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+RESULT_SCHEMA = "guarantees.result/1"
+
+
+@dataclass(frozen=True, slots=True)
+class ConstraintRef:
+    """One actor constraint (or, with actor None, one scenario rule), as the file names it."""
+
+    actor: str | None
+    index: int
+    kind: str
+    id: str | None = None
+    note: str | None = None
+    source: str | None = None
+
+    @property
+    def label(self) -> str:
+        """`russia.no_troops`, `russia#2` when the constraint has no id, `rule#1` for a rule."""
+        owner = self.actor if self.actor is not None else "rule"
+        return f"{owner}.{self.id}" if self.id else f"{owner}#{self.index + 1}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "actor": self.actor,
+            "index": self.index,
+            "id": self.id,
+            "kind": self.kind,
+            "note": self.note,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BoundMiss:
+    """A metric bound a package fails: its value and how far the bound would have to move."""
+
+    metric: str
+    side: str  # "min" or "max"
+    bound: float
+    value: float
+
+    @property
+    def shortfall(self) -> float:
+        """Distance between value and bound (always positive for a miss)."""
+        return self.bound - self.value if self.side == "min" else self.value - self.bound
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric,
+            "side": self.side,
+            "bound": self.bound,
+            "value": self.value,
+            "shortfall": self.shortfall,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A constraint a package fails; for a limit, each bound it misses."""
+
+    constraint: ConstraintRef
+    misses: tuple[BoundMiss, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.constraint.to_json(), "misses": [m.to_json() for m in self.misses]}
+
+
+@dataclass(frozen=True, slots=True)
+class Package:
+    """A set of options (in file order) with its metric values at the best guess."""
+
+    options: tuple[str, ...]
+    metrics: dict[str, float] = field(hash=False, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"options": list(self.options), "metrics": dict(self.metrics)}
+
+
+@dataclass(frozen=True, slots=True)
+class FrontierPoint:
+    """Packages tied at one non-dominated (benefit, risk) point."""
+
+    benefit: float
+    risk: float
+    packages: tuple[Package, ...]
+    acceptable: tuple[bool, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "benefit": self.benefit,
+            "risk": self.risk,
+            "packages": [
+                {**p.to_json(), "acceptable": ok}
+                for p, ok in zip(self.packages, self.acceptable, strict=True)
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TradeOff:
+    """A frontier package that fails only metric limits, and by how much."""
+
+    package: Package
+    failures: tuple[Failure, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"package": self.package.to_json(), "failures": [f.to_json() for f in self.failures]}
+
+
+@dataclass(frozen=True, slots=True)
+class ActorBlocks:
+    """How many feasible packages an actor rejects, blocks outright, and blocks alone."""
+
+    actor: str
+    rejects: int  # fails any of the actor's constraints
+    blocks: int  # fails a veto, demand, demand_any or condition
+    sole: int  # rejected by this actor and by no other
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "actor": self.actor,
+            "rejects": self.rejects,
+            "blocks": self.blocks,
+            "sole": self.sole,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ConstraintCount:
+    """How many feasible packages fail one constraint."""
+
+    constraint: ConstraintRef
+    fails: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.constraint.to_json(), "fails": self.fails}
+
+
+@dataclass(frozen=True, slots=True)
+class Concession:
+    """A minimal set of constraints whose relaxation opens `package`."""
+
+    constraints: tuple[ConstraintRef, ...]
+    package: Package
+    shift: float  # total distance the relaxed limits' bounds move for that package
+    failures: tuple[Failure, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "constraints": [c.label for c in self.constraints],
+            "size": len(self.constraints),
+            "shift": self.shift,
+            "package": self.package.to_json(),
+            "failures": [f.to_json() for f in self.failures],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Sizes of the problem and of its answer."""
+
+    options: int
+    actors: int
+    packages: int
+    feasible: int
+    acceptable: int
+
+    def to_json(self) -> dict[str, int]:
+        return {
+            "options": self.options,
+            "actors": self.actors,
+            "packages": self.packages,
+            "feasible": self.feasible,
+            "acceptable": self.acceptable,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """Everything `evaluate` reports for one scenario."""
+
+    scenario_id: str
+    title: str
+    scenario_hash: str
+    benefit: str
+    risk: str
+    counts: Counts
+    acceptable: tuple[Package, ...]
+    minimal: tuple[Package, ...]
+    frontier: tuple[FrontierPoint, ...]
+    tradeoffs: tuple[TradeOff, ...]
+    blocks: tuple[ActorBlocks, ...]
+    constraint_fails: tuple[ConstraintCount, ...]
+    concessions: tuple[Concession, ...]
+
+    @property
+    def sole_blockers(self) -> tuple[str, ...]:
+        """Actors who alone block the most packages (ties kept), none if nobody blocks alone."""
+        top = max((b.sole for b in self.blocks), default=0)
+        return tuple(b.actor for b in self.blocks if top and b.sole == top)
+
+    def to_json(self, *, top: int | None = None) -> dict[str, Any]:
+        """The documented JSON form; `top` limits each list (None: everything)."""
+
+        def cut(items: tuple[Any, ...]) -> list[Any]:
+            return [item.to_json() for item in items[:top]]
+
+        return {
+            "schema": RESULT_SCHEMA,
+            "scenario": {"id": self.scenario_id, "title": self.title, "hash": self.scenario_hash},
+            "tradeoff": {"benefit": self.benefit, "risk": self.risk},
+            "counts": self.counts.to_json(),
+            "acceptable": cut(self.acceptable),
+            "minimal": cut(self.minimal),
+            "frontier": cut(self.frontier),
+            "tradeoffs": cut(self.tradeoffs),
+            "blocks": [b.to_json() for b in self.blocks],
+            "sole_blockers": list(self.sole_blockers),
+            "constraint_fails": [c.to_json() for c in self.constraint_fails],
+            "concessions": cut(self.concessions),
+            "truncated": top is not None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One actor's verdict on a package: the constraints it fails (empty: accepts)."""
+
+    actor: str
+    name: str
+    failures: tuple[Failure, ...]
+
+    @property
+    def accepts(self) -> bool:
+        return not self.failures
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "actor": self.actor,
+            "name": self.name,
+            "accepts": self.accepts,
+            "failures": [f.to_json() for f in self.failures],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Every actor's verdict on one package, and the rules it breaks if it is infeasible."""
+
+    scenario_id: str
+    scenario_hash: str
+    package: Package
+    broken_rules: tuple[Failure, ...]
+    verdicts: tuple[Verdict, ...]
+
+    @property
+    def feasible(self) -> bool:
+        return not self.broken_rules
+
+    @property
+    def acceptable(self) -> bool:
+        return self.feasible and all(v.accepts for v in self.verdicts)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": RESULT_SCHEMA,
+            "scenario": {"id": self.scenario_id, "hash": self.scenario_hash},
+            "package": self.package.to_json(),
+            "feasible": self.feasible,
+            "acceptable": self.acceptable,
+            "broken_rules": [f.to_json() for f in self.broken_rules],
+            "verdicts": [v.to_json() for v in self.verdicts],
+        }

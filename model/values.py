@@ -1,0 +1,91 @@
+"""Metric values of packages, and the one tolerance every comparison goes through.
+
+A package's value for a metric combines its terms (see docs/explanation/semantics.md):
+noisy-or 1 - prod(1 - t), sum, max, min; 0 with no terms. Values are compared on a grid:
+q(v) = round(v * SCALE), so floating-point noise never decides a verdict or a tie.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+Floats = NDArray[np.float64]
+Ints = NDArray[np.uint64]
+
+DECIMALS = 9
+SCALE = 10.0**DECIMALS
+
+#: The neutral partial value of each combination (the value of "no terms yet").
+NEUTRAL = {"noisy_or": 1.0, "sum": 0.0, "max": -np.inf, "min": np.inf}
+
+
+@dataclass(frozen=True, slots=True)
+class CMetric:
+    """A compiled metric: per-option terms (NaN where an option gives none), interactions."""
+
+    name: str
+    combine: str
+    higher: bool  # True when higher values are better
+    terms: Floats
+    interactions: tuple[tuple[int, float], ...]  # (internal mask, term)
+
+
+def quantize(values: Floats) -> NDArray[np.int64]:
+    """q(v): values on the comparison grid, as integers."""
+    return np.rint(np.asarray(values, dtype=np.float64) * SCALE).astype(np.int64)
+
+
+def merge(combine: str, a: Floats, b: Floats | float) -> Floats:
+    """Combine two partial values (of disjoint sets of terms)."""
+    if combine == "noisy_or":
+        return a * b
+    if combine == "sum":
+        return a + b
+    if combine == "max":
+        return np.maximum(a, b)
+    return np.minimum(a, b)
+
+
+def add_term(combine: str, partial: Floats, present: NDArray[np.bool_], term: float) -> Floats:
+    """Add one term to the partial values of the packages where `present` holds."""
+    if combine == "noisy_or":
+        return np.where(present, partial * (1.0 - term), partial)
+    return np.where(present, merge(combine, partial, term), partial)
+
+
+def finish(combine: str, partial: Floats) -> Floats:
+    """Partial values -> metric values (noisy-or complement; empty max/min -> 0)."""
+    if combine == "noisy_or":
+        return 1.0 - partial
+    if combine in ("max", "min"):
+        return np.where(np.isinf(partial), 0.0, partial)
+    return partial
+
+
+def partials(
+    metric: CMetric,
+    masks: Ints,
+    *,
+    bits: Iterable[int] | None = None,
+    interactions: Iterable[tuple[int, float]] | None = None,
+) -> Floats:
+    """Partial values of `masks` over the given option bits and interactions (default: all)."""
+    out = np.full(masks.shape, NEUTRAL[metric.combine])
+    for bit in range(len(metric.terms)) if bits is None else bits:
+        term = metric.terms[bit]
+        if not np.isnan(term):
+            present = (masks >> np.uint64(bit)) & np.uint64(1) == 1
+            out = add_term(metric.combine, out, present, float(term))
+    for mask, term in metric.interactions if interactions is None else interactions:
+        present = masks & np.uint64(mask) == np.uint64(mask)
+        out = add_term(metric.combine, out, present, term)
+    return out
+
+
+def values(metric: CMetric, masks: Ints) -> Floats:
+    """Each package's value for the metric (internal masks, all options and interactions)."""
+    return finish(metric.combine, partials(metric, masks))

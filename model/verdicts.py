@@ -1,0 +1,64 @@
+"""Verdicts for a handful of packages at once, straight from their masks (no chunking).
+
+Used for the packages a report shows (trade-offs, concessions, `explain`): each failed rule or
+constraint becomes a `Failure` with its misses, in the scenario's own words.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from guarantees.model import ir
+from guarantees.model.compile import CompiledScenario, Test
+from guarantees.model.results import BoundMiss, Failure, Package
+from guarantees.model.values import SCALE, Floats, Ints, quantize, values
+
+
+class Batch:
+    """A few packages (internal masks) with their metric values and test outcomes."""
+
+    def __init__(self, compiled: CompiledScenario, masks: Ints) -> None:
+        self.c = compiled
+        self.masks = np.asarray(masks, dtype=np.uint64)
+        self.values: list[Floats] = [values(m, self.masks) for m in compiled.metrics]
+        tests = compiled.rules + compiled.constraints
+        self.ok: NDArray[np.bool_] = np.array(
+            [ir.vector(t.ok, self.masks, self._compare) for t in tests], dtype=np.bool_
+        ).reshape(len(tests), self.masks.size)
+
+    def _compare(self, node: ir.MetricCmp) -> NDArray[np.bool_]:
+        return ir.metric_compare(self.values[node.metric], node.op, node.value, SCALE)
+
+    def package(self, j: int) -> Package:
+        """Package j with every metric at its best guess, on the reporting grid."""
+        metrics = {
+            m.name: float(quantize(self.values[i][j : j + 1])[0]) / SCALE
+            for i, m in enumerate(self.c.metrics)
+        }
+        return Package(self.c.option_ids(int(self.masks[j])), metrics)
+
+    def failures(self, j: int, *, rules: bool) -> tuple[Failure, ...]:
+        """The rules (or the constraints) package j fails, with the bounds it misses."""
+        tests = self.c.rules if rules else self.c.constraints
+        offset = 0 if rules else len(self.c.rules)
+        return tuple(
+            Failure(t.ref, self.misses(t, j))
+            for k, t in enumerate(tests)
+            if not self.ok[offset + k, j]
+        )
+
+    def misses(self, test: Test, j: int) -> tuple[BoundMiss, ...]:
+        """The bounds of a limit that package j misses."""
+        out = []
+        for metric, side, bound in test.bounds:
+            value = float(self.values[metric][j])
+            q_value, q_bound = round(value * SCALE), round(bound * SCALE)
+            if (side == "min" and q_value < q_bound) or (side == "max" and q_value > q_bound):
+                out.append(BoundMiss(self.c.metrics[metric].name, side, bound, q_value / SCALE))
+        return tuple(out)
+
+    def shift(self, j: int) -> float:
+        """Total distance the bounds of the limits package j fails would have to move."""
+        misses = (m for f in self.failures(j, rules=False) for m in f.misses)
+        return float(round(sum(m.shortfall for m in misses) * SCALE)) / SCALE
