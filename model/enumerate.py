@@ -223,7 +223,8 @@ def exact_frontier(index: Index, bq: Q, rq: Q) -> Index:
     best = np.maximum.accumulate(r)
     before = np.concatenate(([Q_LOWEST], best[starts[1:] - 1]))[group]
     keep = (r == r[starts][group]) & (r > before)
-    return index[keep]
+    kept: Index = index[keep]
+    return kept
 
 
 def oriented_q(values: Floats, higher: bool) -> Q:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,7 +20,7 @@ Bools = NDArray[np.bool_]
 Ints = NDArray[np.uint64]
 Floats = NDArray[np.float64]
 
-COMPARE: dict[str, Callable[[object, object], object]] = {
+COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "<=": operator.le,
     "<": operator.lt,
     ">=": operator.ge,
@@ -173,7 +174,8 @@ def vector(node: Node, packages: Ints, metric: MetricTest | None = None) -> Bool
         case Const(value):
             return np.full(packages.shape, value)
         case Has(mask):
-            return (packages & np.uint64(mask)) != 0
+            hit: Bools = (packages & np.uint64(mask)) != 0
+            return hit
         case CountCmp(mask, op, k):
             counts = np.bitwise_count(packages & np.uint64(mask))
             return np.asarray(COMPARE[op](counts, k), dtype=np.bool_)
@@ -188,14 +190,14 @@ def vector(node: Node, packages: Ints, metric: MetricTest | None = None) -> Bool
         case Any_(items):
             return _fold(np.logical_or, items, packages, metric)
         case Iff(left, right):
-            return vector(left, packages, metric) == vector(right, packages, metric)
+            return np.equal(vector(left, packages, metric), vector(right, packages, metric))
     raise TypeError(f"not a test node: {node!r}")
 
 
 def _fold(
     combine: np.ufunc, items: tuple[Node, ...], packages: Ints, metric: MetricTest | None
 ) -> Bools:
-    out = vector(items[0], packages, metric)
+    out: Bools = vector(items[0], packages, metric)
     for item in items[1:]:
         combine(out, vector(item, packages, metric), out=out)
     return out

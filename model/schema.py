@@ -160,7 +160,7 @@ class Valued(Cited):
     """Parts whose unknown keys are metric values (`deterrence: 0.3`)."""
 
     model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, Value] = Field(init=False)  # type: ignore[assignment]
+    __pydantic_extra__: dict[str, Value] = Field(init=False)
 
     @property
     def values(self) -> dict[str, Uncertain]:

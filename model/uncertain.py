@@ -15,7 +15,10 @@ from numpy.typing import NDArray
 
 Kind = Literal["point", "range", "triangular", "beta", "normal"]
 _ARITY: dict[str, int] = {"triangular": 3, "beta": 2, "normal": 2}
-_FORMS = "a number, a range [low, high], or {triangular: [low, mode, high]}, {beta: [a, b]}, {normal: [mean, sd]}"
+_FORMS = (
+    "a number, a range [low, high], or {triangular: [low, mode, high]}, {beta: [a, b]}, "
+    "{normal: [mean, sd]}"
+)
 
 
 @dataclass(frozen=True, slots=True)
