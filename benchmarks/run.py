@@ -1,0 +1,88 @@
+"""Benchmark `guarantees evaluate` against a pure-Python enumeration, side by side.
+
+    python benchmarks/run.py                 # 12 to 26 options, pure Python up to 22
+    python benchmarks/run.py --sizes 20 22   # chosen sizes
+
+Each measurement runs in its own process (wall time and peak resident memory of that
+process); scenarios come from benchmarks/generate.py (8 actors, about 20 constraints).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import write  # noqa: E402
+
+SOLVE = """
+import sys, time, resource
+from guarantees.model import load
+from guarantees.model.evaluate import evaluate
+scenario = load(sys.argv[1])
+start = time.perf_counter()
+result = evaluate(scenario)
+solve = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(solve, peak, result.counts.acceptable, result.counts.packages)
+"""
+
+
+def run(command: list[str], timeout: float) -> tuple[float, float, str] | None:
+    """(wall seconds, peak MB, stdout) of a child process, or None past the timeout."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=True)
+    except subprocess.TimeoutExpired:
+        return None
+    wall = time.perf_counter() - start
+    peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
+    return wall, peak, done.stdout
+
+
+def measure(n: int, folder: Path, args: argparse.Namespace) -> list[str]:
+    """One table row for scenarios of n options."""
+    path = write(n, folder)
+    solve = run([sys.executable, "-c", SOLVE, str(path)], args.timeout)
+    assert solve is not None, f"evaluate timed out at {n} options"
+    solve_s, solve_mb, accepted, packages = solve[2].split()
+    cli = shutil.which("guarantees") or str(Path(sys.executable).with_name("guarantees"))
+    command = run([cli, "evaluate", str(path), "--format", "json"], args.timeout)
+    assert command is not None
+    pure = run([sys.executable, str(HERE / "pure_python.py"), str(path)], args.timeout) if n <= args.pure_up_to else None
+    share = 100 * int(accepted) / int(packages)
+    pure_text = f"{pure[0]:.2f}" if pure else ("timeout" if n <= args.pure_up_to else "-")
+    ratio = f"{pure[0] / command[0]:.1f}x" if pure else "-"
+    return [
+        str(n), f"{int(packages):,}", f"{share:.2f}%", f"{float(solve_s):.3f}", f"{command[0]:.2f}",
+        f"{float(solve_mb):.0f}", pure_text, f"{pure[1]:.0f}" if pure else "-", ratio,
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[12, 14, 16, 18, 20, 22, 24, 26])
+    parser.add_argument("--pure-up-to", type=int, default=22, help="largest size for pure Python")
+    parser.add_argument("--timeout", type=float, default=120.0)
+    args = parser.parse_args()
+    header = ["options", "packages", "acceptable", "solve s", "command s", "peak MB", "pure Python s", "pure MB", "speed-up"]
+    print(f"# {os.cpu_count()} cores; {sys.version.split()[0]}; command = guarantees evaluate FILE --format json")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            print("| " + " | ".join(measure(n, Path(tmp), args)) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
