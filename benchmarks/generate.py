@@ -13,7 +13,16 @@ from typing import Any
 import numpy as np
 from ruamel.yaml import YAML
 
-ACTORS = ("beneficiary", "adversary", "guarantor", "backer", "host_a", "host_b", "sceptic", "broker")
+ACTORS = (
+    "beneficiary",
+    "adversary",
+    "guarantor",
+    "backer",
+    "host_a",
+    "host_b",
+    "sceptic",
+    "broker",
+)
 
 
 def scenario(n: int, seed: int = 0) -> dict[str, Any]:
@@ -36,12 +45,27 @@ def scenario(n: int, seed: int = 0) -> dict[str, Any]:
     actors = {
         "beneficiary": [{"limit": {"deterrence": {"min": _q(det, 0.25)}}}, {"veto": pick()}],
         "adversary": [{"limit": {"escalation": {"max": _q(esc, 0.75)}}}, {"veto": "ground"}],
-        "guarantor": [{"limit": {"troops": {"max": _q(troops, 0.8)}}}, {"demand_any": [pick(), pick(), pick()]}],
+        "guarantor": [
+            {"limit": {"troops": {"max": _q(troops, 0.8)}}},
+            {"demand_any": [pick(), pick(), pick()]},
+        ],
         "backer": [{"condition": f"{pick()} -> {pick()}"}, {"veto": pick()}],
-        "host_a": [{"condition": "count(air) <= 3"}, {"limit": {"deterrence": {"min": _q(det, 0.1)}, "escalation": {"max": _q(esc, 0.9)}}}],
-        "host_b": [{"condition": f"not ({pick()} and {pick()})"}, {"demand_any": [pick(), pick(), pick()]}],
-        "sceptic": [{"condition": "count(sea, money) <= 3"}, {"limit": {"troops": {"min": _q(troops, 0.1)}}}],
-        "broker": [{"demand_any": [pick(), pick(), pick(), pick()]}, {"condition": f"{pick()} or {pick()} or {pick()}"}],
+        "host_a": [
+            {"condition": "count(air) <= 3"},
+            {"limit": {"deterrence": {"min": _q(det, 0.1)}, "escalation": {"max": _q(esc, 0.9)}}},
+        ],
+        "host_b": [
+            {"condition": f"not ({pick()} and {pick()})"},
+            {"demand_any": [pick(), pick(), pick()]},
+        ],
+        "sceptic": [
+            {"condition": "count(sea, money) <= 3"},
+            {"limit": {"troops": {"min": _q(troops, 0.1)}}},
+        ],
+        "broker": [
+            {"demand_any": [pick(), pick(), pick(), pick()]},
+            {"condition": f"{pick()} or {pick()} or {pick()}"},
+        ],
     }
     return {
         "format": "guarantees/1",
@@ -55,7 +79,9 @@ def scenario(n: int, seed: int = 0) -> dict[str, Any]:
         "options": options,
         "interactions": [{"all_of": [ids[-1], ids[-2]], "deterrence": 0.1}],
         "rules": [{"excludes": [ids[0], ids[1]]}, {"requires": {ids[2]: [ids[3]]}}],
-        "actors": {a: {"name": a.replace("_", " ").title(), "constraints": c} for a, c in actors.items()},
+        "actors": {
+            a: {"name": a.replace("_", " ").title(), "constraints": c} for a, c in actors.items()
+        },
     }
 
 
@@ -66,7 +92,11 @@ def _sampled_values(options: dict[str, Any], rng: np.random.Generator) -> tuple[
     d = np.array([o["deterrence"] for o in options.values()])
     e = np.array([o["escalation"] for o in options.values()])
     t = np.array([o["troops"] for o in options.values()])
-    return 1 - np.prod(np.where(take, 1 - d, 1), axis=1), 1 - np.prod(np.where(take, 1 - e, 1), axis=1), (take * t).sum(axis=1)
+    return (
+        1 - np.prod(np.where(take, 1 - d, 1), axis=1),
+        1 - np.prod(np.where(take, 1 - e, 1), axis=1),
+        (take * t).sum(axis=1),
+    )
 
 
 def _q(values: np.ndarray, share: float) -> float:

@@ -35,7 +35,9 @@ def solve(scenario: Scenario) -> tuple[int, int, int]:
         env = _env(package, values, members)
         if not all(_rule_ok(r, package, members, env) for r in scenario.rules):
             continue
-        feasible_points.append((values[scenario.tradeoff.benefit], values[scenario.tradeoff.risk], mask))
+        feasible_points.append(
+            (values[scenario.tradeoff.benefit], values[scenario.tradeoff.risk], mask)
+        )
         if all(_constraint_ok(c, package, members, env, values) for c in constraints):
             acceptable.append(mask)
     return len(feasible_points), len(acceptable), len(_frontier(scenario, feasible_points))
@@ -91,7 +93,10 @@ def _constraint_ok(c, package, members, env, values) -> bool:  # type: ignore[no
 def _frontier(scenario: Scenario, points: list) -> list:  # type: ignore[type-arg]
     b_sign = 1 if scenario.metrics[scenario.tradeoff.benefit].better == "higher" else -1
     r_sign = 1 if scenario.metrics[scenario.tradeoff.risk].better == "higher" else -1
-    keyed = sorted(((b_sign * round(b * 1e9), r_sign * round(r * 1e9), p) for b, r, p in points), key=lambda t: (-t[0], -t[1]))
+    keyed = sorted(
+        ((b_sign * round(b * 1e9), r_sign * round(r * 1e9), p) for b, r, p in points),
+        key=lambda t: (-t[0], -t[1]),
+    )
     frontier, best_risk = [], -math.inf
     for b, r, p in keyed:
         if r > best_risk or (frontier and (b, r) == frontier[-1][:2]):

@@ -59,24 +59,49 @@ def measure(n: int, folder: Path, args: argparse.Namespace) -> list[str]:
     cli = shutil.which("guarantees") or str(Path(sys.executable).with_name("guarantees"))
     command = run([cli, "evaluate", str(path), "--format", "json"], args.timeout)
     assert command is not None
-    pure = run([sys.executable, str(HERE / "pure_python.py"), str(path)], args.timeout) if n <= args.pure_up_to else None
+    pure = (
+        run([sys.executable, str(HERE / "pure_python.py"), str(path)], args.timeout)
+        if n <= args.pure_up_to
+        else None
+    )
     share = 100 * int(accepted) / int(packages)
     pure_text = f"{pure[0]:.2f}" if pure else ("timeout" if n <= args.pure_up_to else "-")
     ratio = f"{pure[0] / command[0]:.1f}x" if pure else "-"
     return [
-        str(n), f"{int(packages):,}", f"{share:.2f}%", f"{float(solve_s):.3f}", f"{command[0]:.2f}",
-        f"{float(solve_mb):.0f}", pure_text, f"{pure[1]:.0f}" if pure else "-", ratio,
+        str(n),
+        f"{int(packages):,}",
+        f"{share:.2f}%",
+        f"{float(solve_s):.3f}",
+        f"{command[0]:.2f}",
+        f"{float(solve_mb):.0f}",
+        pure_text,
+        f"{pure[1]:.0f}" if pure else "-",
+        ratio,
     ]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[12, 14, 16, 18, 20, 22, 24, 26])
     parser.add_argument("--pure-up-to", type=int, default=22, help="largest size for pure Python")
     parser.add_argument("--timeout", type=float, default=120.0)
     args = parser.parse_args()
-    header = ["options", "packages", "acceptable", "solve s", "command s", "peak MB", "pure Python s", "pure MB", "speed-up"]
-    print(f"# {os.cpu_count()} cores; {sys.version.split()[0]}; command = guarantees evaluate FILE --format json")
+    header = [
+        "options",
+        "packages",
+        "acceptable",
+        "solve s",
+        "command s",
+        "peak MB",
+        "pure Python s",
+        "pure MB",
+        "speed-up",
+    ]
+    print(
+        f"# {os.cpu_count()} cores; {sys.version.split()[0]}; command = guarantees evaluate FILE --format json"
+    )
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,9 +1,10 @@
 """Exact enumeration of every package, in chunks of fixed size.
 
 Packages are integers. A chunk holds the 2^L packages sharing their high bits (the prefix).
-A metric's value is a per-prefix constant merged into a table of the low bits computed once.
-Each rule or constraint reduces, given the prefix, to a residual test on the low bits that many
-prefixes share, so its table is computed once and cached. Memory is bounded by the chunk size
+A metric's value is a per-prefix constant merged into a table over the low bits computed
+once, so a limit is one comparison of that table with a per-chunk threshold. Each rule or
+constraint reduces, given the prefix, to a residual test on the low bits; many prefixes share
+a residual, so its table is computed once and cached. Memory is bounded by the chunk size,
 whatever the number of packages.
 """
 
@@ -11,32 +12,130 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from guarantees.model import ir
 from guarantees.model.compile import CompiledScenario, Test
-from guarantees.model.values import SCALE, Floats, Ints, add_term, finish, merge, partials
+from guarantees.model.values import SCALE, CMetric, Floats, Ints, add_term, finish, merge, partials
 
 Bools = NDArray[np.bool_]
 Index = NDArray[np.intp]
 Q = NDArray[np.int64]
 LOW_BITS = 16
-CACHE_TABLES = 16
+CACHE_TABLES = 256
 Q_LOWEST = np.iinfo(np.int64).min
 Progress = Callable[[int, int], None]
 
 
-@dataclass
 class Chunk:
-    """The packages of one prefix, with their rule and constraint outcomes."""
+    """The packages of one prefix: feasibility, failed-constraint bits, metric values."""
 
-    packages: Ints  # internal masks
-    feasible: Bools
-    words: list[Ints]  # failed-constraint bit sets, 64 constraints per word
-    value: Callable[[int], Floats]  # metric index -> values of every package of the chunk
+    def __init__(self, walker: Enumerator, number: int) -> None:
+        self.walker = walker
+        self.number = number
+        self.prefix = number << walker.low
+        self._partials: dict[int, Floats] = {}
+        self._values: dict[int, Floats] = {}
+        self._q: dict[int, Floats] = {}
+        self.feasible, self.words = walker.outcomes(self)
+        self._packages: Ints | None = None
+
+    @property
+    def packages(self) -> Ints:
+        """Internal masks of every package of the chunk."""
+        if self._packages is None:
+            self._packages = self.walker.idx | np.uint64(self.prefix)
+        return self._packages
+
+    def constant(self, metric: int) -> float:
+        """The partial value that the chunk's high options give the metric."""
+        return float(self.walker.constants[metric][self.number])
+
+    def partial(self, metric: int) -> Floats:
+        """Partial values over the low options (and interactions that reach into them)."""
+        if metric not in self._partials:
+            self._partials[metric] = self.walker.low_partial(metric, self.prefix)
+        return self._partials[metric]
+
+    def value(self, metric: int) -> Floats:
+        """Every package's value for a metric."""
+        if metric not in self._values:
+            combine = self.walker.c.metrics[metric].combine
+            merged = merge(combine, self.partial(metric), self.constant(metric))
+            self._values[metric] = finish(combine, merged)
+        return self._values[metric]
+
+    def q(self, metric: int) -> Floats:
+        """Every package's value for a metric on the comparison grid (as floats)."""
+        if metric not in self._q:
+            self._q[metric] = np.rint(self.value(metric) * SCALE)
+        return self._q[metric]
+
+    def q_at(self, metric: int, index: Index) -> Floats:
+        """Grid values (as floats) of a metric for some packages of the chunk only."""
+        if metric in self._q:
+            return self._q[metric][index]
+        combine = self.walker.c.metrics[metric].combine
+        merged = merge(combine, self.partial(metric)[index], self.constant(metric))
+        q: Floats = np.rint(finish(combine, merged) * SCALE)
+        return q
+
+    def compare(self, node: ir.MetricCmp) -> Bools:
+        """A metric comparison for every package, against the partial table where possible."""
+        spec = self.walker.c.metrics[node.metric]
+        if spec.combine not in ("noisy_or", "sum"):
+            return ir.q_compare(self.q(node.metric), node.op, node.value, SCALE)
+        return _partial_compare(spec, self.partial(node.metric), self.constant(node.metric), node)
+
+
+def _partial_compare(spec: CMetric, partial: Floats, constant: float, node: ir.MetricCmp) -> Bools:
+    """`q(value) op q(x)` decided on partial values: a value interval is a partial interval.
+
+    q(v) >= k holds exactly when v >= (k - 1/2) / SCALE (up to the measure-zero boundary), so
+    every comparison is an interval of values; for noisy-or v = 1 - p * c and for a sum
+    v = p + c, so it is an interval of partial values p with per-chunk ends.
+    """
+    k = float(np.rint(node.value * SCALE))
+    low, high = _value_interval(node.op, k)
+    if spec.combine == "sum":
+        return _in_interval(partial, low - constant, high - constant, node.op)
+    if constant == 0.0:  # every package certainly at 1
+        return np.full(partial.shape, _in_value_interval(1.0, low, high, node.op))
+    # v >= low  <=>  p <= (1 - low) / c: the interval flips.
+    return _in_interval(-partial, -(1.0 - low) / constant, -(1.0 - high) / constant, node.op)
+
+
+def _value_interval(op: str, k: float) -> tuple[float, float]:
+    """Values v with q(v) op k form [low, high) (or its complement for '!=')."""
+    half = 0.5
+    bounds = {
+        ">=": (k - half, np.inf),
+        ">": (k + half, np.inf),
+        "<=": (-np.inf, k + half),
+        "<": (-np.inf, k - half),
+        "==": (k - half, k + half),
+        "!=": (k - half, k + half),
+    }[op]
+    return bounds[0] / SCALE, bounds[1] / SCALE
+
+
+def _in_interval(x: Floats, low: float, high: float, op: str) -> Bools:
+    """x in [low, high), complemented for '!='."""
+    if low == -np.inf:
+        inside = x < high
+    elif high == np.inf:
+        inside = x >= low
+    else:
+        inside = (x >= low) & (x < high)
+    result: Bools = ~inside if op == "!=" else inside
+    return result
+
+
+def _in_value_interval(x: float, low: float, high: float, op: str) -> bool:
+    inside = low <= x < high
+    return not inside if op == "!=" else inside
 
 
 class Enumerator:
@@ -51,28 +150,37 @@ class Enumerator:
         self.n_words = max(1, -(-len(compiled.constraints) // 64))
         self.tests: tuple[Test, ...] = compiled.rules + compiled.constraints
         self.n_rules = len(compiled.rules)
+        self.fails = tuple(ir.negate(t.ok) for t in self.tests)
         self.low_partials = [
             partials(m, self.idx, bits=range(self.low), interactions=self._side(m, low=True))
             for m in compiled.metrics
         ]
-        self.spanning = [self._spanning(m) for m in range(len(compiled.metrics))]
+        prefixes = np.arange(self.chunks, dtype=np.uint64) << np.uint64(self.low)
+        self.constants = [
+            partials(
+                m, prefixes, bits=range(self.low, compiled.n), interactions=self._side(m, low=False)
+            )
+            for m in compiled.metrics
+        ]
+        self.spanning = [self._spanning(m) for m in compiled.metrics]
         self._residuals: list[dict[int, ir.Node]] = [{} for _ in self.tests]
-        self._high_masks = [_high_mask(t.ok, self.low_mask) for t in self.tests]
-        self._tables: OrderedDict[tuple[ir.Node | None, ...], tuple[Bools, list[Ints]]] = (
-            OrderedDict()
-        )
+        self._high_masks = [_high_mask(node, self.low_mask) for node in self.fails]
+        self._tables: OrderedDict[ir.Node, Bools] = OrderedDict()
         self._order = None if any(self.spanning) else self._frontier_order()
+        if self._order is not None:
+            self._sorted_risk = self.low_partials[compiled.risk][self._order]
+        benefit = self.low_partials[compiled.benefit]
+        self._low_extremes = (float(benefit.min()), float(benefit.max()))
 
-    def _side(self, metric: object, *, low: bool) -> list[tuple[int, float]]:
+    def _side(self, metric: CMetric, *, low: bool) -> list[tuple[int, float]]:
         """Interactions wholly among the low (or wholly among the high) options."""
-        assert hasattr(metric, "interactions")
         inside = self.low_mask if low else ~self.low_mask
         return [(m, t) for m, t in metric.interactions if m & ~inside == 0]
 
-    def _spanning(self, metric: int) -> list[tuple[int, Bools, float]]:
+    def _spanning(self, metric: CMetric) -> list[tuple[int, Bools, float]]:
         """Interactions with options on both sides: (high part, low-side presence, term)."""
         out = []
-        for mask, term in self.c.metrics[metric].interactions:
+        for mask, term in metric.interactions:
             low_part, high_part = mask & self.low_mask, mask & ~self.low_mask
             if low_part and high_part:
                 present = self.idx & np.uint64(low_part) == np.uint64(low_part)
@@ -93,125 +201,129 @@ class Enumerator:
             keys.append(-increasing if spec.higher else increasing)
         return np.lexsort(keys)
 
-    def prefix_constants(self, number: int) -> list[float]:
-        """Each metric's partial value from the high options of chunk `number`."""
-        mask = np.array([number << self.low], dtype=np.uint64)
-        return [
-            float(
-                partials(
-                    m, mask, bits=range(self.low, self.c.n), interactions=self._side(m, low=False)
-                )[0]
-            )
-            for m in self.c.metrics
-        ]
-
-    def chunk(self, number: int) -> Chunk:
-        """Every package of chunk `number`, with its outcomes and lazily computed values."""
-        prefix = number << self.low
-        constants = self.prefix_constants(number)
-        cache: dict[int, Floats] = {}
-
-        def value(metric: int) -> Floats:
-            if metric not in cache:
-                cache[metric] = self._values(metric, prefix, constants[metric])
-            return cache[metric]
-
-        def compare(node: ir.MetricCmp) -> Bools:
-            return ir.metric_compare(value(node.metric), node.op, node.value, SCALE)
-
-        feasible, words = self._outcomes(prefix, compare)
-        return Chunk(self.idx | np.uint64(prefix), feasible, words, value)
-
-    def _values(self, metric: int, prefix: int, constant: float) -> Floats:
-        """Values of one metric for every package of a chunk."""
-        combine = self.c.metrics[metric].combine
-        partial = merge(combine, self.low_partials[metric], constant)
+    def low_partial(self, metric: int, prefix: int) -> Floats:
+        """The low partial table, with the interactions that the prefix completes."""
+        spec = self.c.metrics[metric]
+        partial = self.low_partials[metric]
         for high_part, present, term in self.spanning[metric]:
             if prefix & high_part == high_part:
-                partial = add_term(combine, partial, present, term)
-        return finish(combine, partial)
+                partial = add_term(spec.combine, partial, present, term)
+        return partial
 
-    def _outcomes(self, prefix: int, compare: ir.MetricTest) -> tuple[Bools, list[Ints]]:
-        """Feasibility and failure bits: cached tables for residuals, fresh ones for metrics."""
-        residuals = [self._residual(i, prefix) for i in range(len(self.tests))]
-        key = tuple(None if _fresh(node) else node for node in residuals)
-        feasible, words = self._table(key)
-        fresh = [(i, node) for i, node in enumerate(residuals) if _fresh(node)]
-        if not fresh:
-            return feasible, words
-        feasible, words = feasible.copy(), [w.copy() for w in words]
-        for i, node in fresh:
-            ok = node.value if isinstance(node, ir.Const) else ir.vector(node, self.idx, compare)
-            self._record(i, np.broadcast_to(ok, self.idx.shape), feasible, words)
-        return feasible, words
+    def outcomes(self, chunk: Chunk) -> tuple[Bools, list[Ints]]:
+        """Feasibility and the failed-constraint words of every package of a chunk.
 
-    def _record(self, i: int, ok: Bools, feasible: Bools, words: list[Ints]) -> None:
-        """Fold test i's outcome into feasibility (a rule) or the failure words (a constraint)."""
-        if i < self.n_rules:
-            feasible &= ok
-        else:
+        Failures are gathered in byte planes (8 constraints a byte, cheap to update) and
+        widened to 64-bit words once.
+        """
+        feasible = np.ones(self.idx.shape, dtype=np.bool_)
+        planes = [np.zeros(self.idx.shape, dtype=np.uint8) for _ in range(8 * self.n_words)]
+        shifted = np.empty(self.idx.shape, dtype=np.uint8)
+        for i in range(len(self.tests)):
+            fail = self._fail(i, chunk)
+            if fail is None:
+                continue
+            if i < self.n_rules:
+                np.logical_and(feasible, ~fail, out=feasible)
+                continue
             k = i - self.n_rules
-            words[k // 64] |= (~ok).astype(np.uint64) << np.uint64(k % 64)
+            if fail.ndim == 0:
+                planes[k // 8] |= np.uint8(1 << (k % 8))
+            else:
+                np.left_shift(fail.view(np.uint8), np.uint8(k % 8), out=shifted)
+                np.bitwise_or(planes[k // 8], shifted, out=planes[k // 8])
+        return feasible, _widen(planes, len(self.c.constraints))
+
+    def _fail(self, i: int, chunk: Chunk) -> Bools | None:
+        """Which packages of the chunk fail test i (None: none do)."""
+        node = self._residual(i, chunk.prefix)
+        if isinstance(node, ir.Const):
+            return np.array(True) if node.value else None
+        if ir.has_metric(node):
+            return ir.vector(node, self.idx, chunk.compare)
+        table = self._tables.get(node)
+        if table is None:
+            table = ir.vector(node, self.idx)
+            self._tables[node] = table
+            if len(self._tables) > CACHE_TABLES:
+                self._tables.popitem(last=False)
+        return table
 
     def _residual(self, i: int, prefix: int) -> ir.Node:
-        """Test i given the prefix, cached on the high bits the test looks at."""
+        """The failure test i given the prefix, cached on the high bits it looks at."""
         key = prefix & self._high_masks[i]
         found = self._residuals[i].get(key)
         if found is None:
-            found = ir.partial(self.tests[i].ok, prefix, self.low_mask)
+            found = ir.partial(self.fails[i], prefix, self.low_mask)
             self._residuals[i][key] = found
         return found
 
-    def _table(self, key: tuple[ir.Node | None, ...]) -> tuple[Bools, list[Ints]]:
-        """Feasibility and failure words of the residuals that need no metric, cached."""
-        hit = self._tables.get(key)
-        if hit is not None:
-            self._tables.move_to_end(key)
-            return hit
-        feasible = np.ones(self.idx.shape, dtype=np.bool_)
-        words = [np.zeros(self.idx.shape, dtype=np.uint64) for _ in range(self.n_words)]
-        for i, node in enumerate(key):
-            if node is not None:
-                self._record(i, ir.vector(node, self.idx), feasible, words)
-        self._tables[key] = (feasible, words)
-        if len(self._tables) > CACHE_TABLES:
-            self._tables.popitem(last=False)
-        return feasible, words
+    def chunk(self, number: int) -> Chunk:
+        """Chunk `number` with its outcomes."""
+        return Chunk(self, number)
 
-    def walk(self, progress: Progress | None = None) -> Iterator[tuple[int, Chunk]]:
+    def walk(self, progress: Progress | None = None) -> Iterator[Chunk]:
         """Every chunk in order, reporting progress as (chunks done, chunks in all)."""
         for number in range(self.chunks):
-            yield number, self.chunk(number)
+            yield Chunk(self, number)
             if progress is not None:
                 progress(number + 1, self.chunks)
 
-    def axes(self, chunk: Chunk) -> tuple[Q, Q]:
-        """Oriented quantised (benefit, risk) of every package: higher is better on both."""
+    def axes(self, chunk: Chunk, index: Index) -> tuple[Floats, Floats]:
+        """Oriented quantised (benefit, risk) of some packages: higher is better on both."""
         return (
-            oriented_q(chunk.value(self.c.benefit), self.c.metrics[self.c.benefit].higher),
-            oriented_q(chunk.value(self.c.risk), self.c.metrics[self.c.risk].higher),
+            self._oriented(self.c.benefit, chunk, chunk.partial(self.c.benefit)[index]),
+            self._oriented(self.c.risk, chunk, chunk.partial(self.c.risk)[index]),
         )
+
+    def _oriented(self, metric: int, chunk: Chunk, partial: Floats) -> Floats:
+        """Oriented grid values from partial values of a chunk."""
+        spec = self.c.metrics[metric]
+        value = finish(spec.combine, merge(spec.combine, partial, chunk.constant(metric)))
+        q: Floats = np.rint(value * SCALE)
+        return q if spec.higher else -q
 
     def frontier(self, chunk: Chunk) -> Index:
         """Indices of the chunk's feasible packages that no other of them dominates."""
-        bq, rq = self.axes(chunk)
         if self._order is None:
-            return exact_frontier(np.flatnonzero(chunk.feasible), bq, rq)
-        order = self._order
-        feasible = chunk.feasible[order]
-        risk = np.where(feasible, rq[order], Q_LOWEST)
-        best_before = np.empty_like(risk)
-        best_before[0] = Q_LOWEST
-        np.maximum.accumulate(risk[:-1], out=best_before[1:])
-        return exact_frontier(order[feasible & (risk >= best_before)], bq, rq)
+            candidates = np.flatnonzero(chunk.feasible)
+        else:
+            feasible = chunk.feasible[self._order]
+            risk = self._oriented(self.c.risk, chunk, self._sorted_risk)
+            risk -= (~feasible).astype(np.float64) * 1e300
+            best_before = np.empty_like(risk)
+            best_before[0] = -np.inf
+            np.maximum.accumulate(risk[:-1], out=best_before[1:])
+            candidates = self._order[feasible & (risk >= best_before)]
+        bq, rq = self.axes(chunk, candidates)
+        return candidates[exact_frontier(np.arange(candidates.size), bq, rq)]
+
+    def best_benefit(self, chunk: Chunk) -> float:
+        """An upper bound on the oriented grid benefit of the chunk's packages.
+
+        Merging the chunk's constant is monotone, so the extremes of the partial table bound it.
+        """
+        if self.spanning[self.c.benefit]:
+            partial = chunk.partial(self.c.benefit)
+            extremes = np.array([partial.min(), partial.max()])
+        else:
+            extremes = np.array(self._low_extremes)
+        return float(self._oriented(self.c.benefit, chunk, extremes).max())
 
 
-def _fresh(node: ir.Node) -> bool:
-    """Residuals computed anew for each chunk: constants (cheap) and metric tests."""
-    return isinstance(node, ir.Const) or ir.has_metric(node)
+def _widen(planes: list[NDArray[np.uint8]], n_constraints: int) -> list[Ints]:
+    """Byte planes (8 constraints each) -> 64-bit words (64 constraints each)."""
+    used = -(-n_constraints // 8)
+    words = []
+    for w in range(len(planes) // 8):
+        word = np.zeros(planes[0].shape, dtype=np.uint64)
+        for j in range(8 * w, min(8 * w + 8, max(used, 8 * w + 1))):
+            word |= planes[j].astype(np.uint64) << np.uint64(8 * (j % 8))
+        words.append(word)
+    return words
 
 
-def exact_frontier(index: Index, bq: Q, rq: Q) -> Index:
+def exact_frontier(index: Index, bq: NDArray[np.generic], rq: NDArray[np.generic]) -> Index:
     """The entries of `index` no other entry dominates (higher is better on both), ties kept."""
     if index.size == 0:
         return index
@@ -221,7 +333,7 @@ def exact_frontier(index: Index, bq: Q, rq: Q) -> Index:
     starts = np.flatnonzero(np.concatenate(([True], b[1:] != b[:-1])))
     group = np.repeat(np.arange(starts.size), np.diff(np.append(starts, b.size)))
     best = np.maximum.accumulate(r)
-    before = np.concatenate(([Q_LOWEST], best[starts[1:] - 1]))[group]
+    before = np.concatenate(([-np.inf], best[starts[1:] - 1]))[group]
     keep = (r == r[starts][group]) & (r > before)
     kept: Index = index[keep]
     return kept

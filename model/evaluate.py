@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,22 +30,23 @@ from guarantees.model.results import (
     Verdict,
 )
 from guarantees.model.schema import Scenario
-from guarantees.model.sets import distinct_sets, minimal_sets, set_words
+from guarantees.model.concessions import ConcessionSearch
+from guarantees.model.sets import chunk_sets, merge_counts, minimal_sets
 from guarantees.model.values import SCALE, Ints
-from guarantees.model.verdicts import Batch
+from guarantees.model.verdicts import Batch, package_list
 
 MAX_OPTIONS = 26
 
 
 @dataclass
 class _Pass:
-    """What the first pass keeps."""
+    """What the enumeration pass keeps."""
 
     feasible: int = 0
     acceptable: list[Ints] = field(default_factory=list)
     frontier: Ints = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
-    sets: dict[int, int] = field(default_factory=lambda: defaultdict(int))
-    chunks_of: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    sets: dict[int, int] = field(default_factory=dict)
+    opened: dict[int, tuple[int, float]] = field(default_factory=dict)
 
 
 def scenario_hash(scenario: Scenario) -> str:
@@ -72,18 +72,23 @@ def _first_pass(walker: Enumerator, progress: Progress | None) -> _Pass:
     """Walk every chunk once, keeping only the answers."""
     tally = _Pass()
     frontier_parts: list[Ints] = []
-    for number, chunk in walker.walk(progress):
+    set_parts: list[tuple[NDArray[np.uint64], NDArray[np.int64]]] = []
+    search = ConcessionSearch(walker.c)
+    for chunk in walker.walk(progress):
         tally.feasible += int(np.count_nonzero(chunk.feasible))
         tally.acceptable.append(chunk.packages[_acceptable(chunk)])
         frontier_parts.append(chunk.packages[walker.frontier(chunk)])
-        for failed, count in distinct_sets(chunk.words, chunk.feasible).items():
-            tally.sets[failed] += count
-            tally.chunks_of[failed].append(number)
+        sets = chunk_sets(chunk.words, chunk.feasible)
+        set_parts.append((sets.sets, sets.counts))
+        search.visit(chunk, sets)
     tally.frontier = _global_frontier(walker.c, np.concatenate(frontier_parts))
+    tally.sets = merge_counts(set_parts)
+    tally.opened = search.result(minimal_sets(tally.sets))
     return tally
 
 
 def _acceptable(chunk: Chunk) -> NDArray[np.intp]:
+    """Chunk indices of the feasible packages that fail no constraint."""
     ok = chunk.feasible.copy()
     for word in chunk.words:
         ok &= word == 0
@@ -112,33 +117,33 @@ def _evaluation(compiled: CompiledScenario, walker: Enumerator, tally: _Pass) ->
         counts=Counts(
             compiled.n, len(compiled.actors), 1 << compiled.n, tally.feasible, int(acceptable.size)
         ),
-        acceptable=_packages(compiled, acceptable),
-        minimal=_packages(compiled, minimal),
+        acceptable=package_list(compiled, acceptable),
+        minimal=package_list(compiled, minimal),
         frontier=_frontier_points(compiled, tally.frontier, acceptable),
         tradeoffs=_tradeoffs(compiled, tally.frontier),
         blocks=_blocks(compiled, tally.sets),
         constraint_fails=_constraint_fails(compiled, tally.sets),
-        concessions=_concessions(compiled, walker, tally),
+        concessions=_concessions(compiled, tally),
     )
 
 
-def _packages(compiled: CompiledScenario, masks: Ints) -> tuple:  # type: ignore[type-arg]
-    batch = Batch(compiled, masks)
-    return tuple(batch.package(j) for j in range(masks.size))
-
-
 def _minimal_mask(ranked: Ints) -> NDArray[np.bool_]:
-    """Which acceptable packages have no acceptable proper subset."""
+    """Which acceptable packages have no acceptable proper subset.
+
+    Sizes are visited in increasing order: a package is minimal when no minimal package
+    found so far (all smaller) is a subset of it.
+    """
     keep = np.zeros(ranked.size, dtype=np.bool_)
     sizes = np.bitwise_count(ranked)
-    found: list[np.uint64] = []
+    found = np.zeros(0, dtype=np.uint64)
     for size in np.unique(sizes):
         level = np.flatnonzero(sizes == size)
-        ok = np.ones(level.size, dtype=np.bool_)
-        for m in found:
-            ok &= (ranked[level] & m) != m
-        keep[level[ok]] = True
-        found.extend(ranked[level[ok]])
+        for start in range(0, found.size, 256):
+            block = found[start : start + 256]
+            covered = ((ranked[level, None] & block[None, :]) == block[None, :]).any(axis=1)
+            level = level[~covered]
+        keep[level] = True
+        found = np.concatenate((found, ranked[level]))
     return keep
 
 
@@ -199,66 +204,32 @@ def _constraint_fails(
     )
 
 
-def _concessions(
-    compiled: CompiledScenario, walker: Enumerator, tally: _Pass
-) -> tuple[Concession, ...]:
+def _concessions(compiled: CompiledScenario, tally: _Pass) -> tuple[Concession, ...]:
     """Minimal failure sets, each with the package it opens most cheaply, smallest first."""
-    minimal = minimal_sets(s for s in tally.sets if s)
-    best = _best_packages(compiled, walker, tally, minimal)
     found = []
-    for failed in minimal:
-        mask, shift = best[failed]
+    for failed, (mask, shift) in tally.opened.items():
         batch = Batch(compiled, np.array([mask], dtype=np.uint64))
         refs = tuple(t.ref for k, t in enumerate(compiled.constraints) if failed >> k & 1)
         found.append(Concession(refs, batch.package(0), shift, batch.failures(0, rules=False)))
-    keyed = sorted(
-        found,
-        key=lambda c: (
-            len(c.constraints),
-            round(c.shift * SCALE),
-            _rank_tuple(compiled, c.package.options),
-            [r.label for r in c.constraints],
-        ),
+    return tuple(
+        sorted(
+            found,
+            key=lambda c: (
+                len(c.constraints),
+                round(c.shift * SCALE),
+                _rank_tuple(compiled, c.package.options),
+                [
+                    r.index if r.actor is None else compiled.actors.index(r.actor)
+                    for r in c.constraints
+                ],
+            ),
+        )
     )
-    return tuple(keyed)
 
 
 def _rank_tuple(compiled: CompiledScenario, options: tuple[str, ...]) -> tuple[int, ...]:
     masks = np.array([compiled.internal_mask(options)], dtype=np.uint64)
     return tuple(int(k[0]) for k in rank_keys(compiled, masks))
-
-
-def _best_packages(
-    compiled: CompiledScenario, walker: Enumerator, tally: _Pass, wanted: list[int]
-) -> dict[int, tuple[int, float]]:
-    """For each wanted failure set: the package with exactly that set, least shift, best rank."""
-    by_chunk: dict[int, list[int]] = defaultdict(list)
-    for failed in wanted:
-        for number in tally.chunks_of[failed]:
-            by_chunk[number].append(failed)
-    best: dict[int, tuple[tuple[int, ...], int, float]] = {}
-    for number in sorted(by_chunk):
-        chunk = walker.chunk(number)
-        for failed in by_chunk[number]:
-            candidate = _best_in_chunk(compiled, chunk, failed, walker.n_words)
-            if failed not in best or candidate[0] < best[failed][0]:
-                best[failed] = candidate
-    return {failed: (mask, shift) for failed, (_, mask, shift) in best.items()}
-
-
-def _best_in_chunk(
-    compiled: CompiledScenario, chunk: Chunk, failed: int, n_words: int
-) -> tuple[tuple[int, ...], int, float]:
-    """(sort key, mask, shift) of the best package in a chunk whose failure set is `failed`."""
-    match = chunk.feasible.copy()
-    for word, expected in zip(chunk.words, set_words(failed, n_words), strict=True):
-        match &= word == np.uint64(expected)
-    masks = chunk.packages[np.flatnonzero(match)]
-    batch = Batch(compiled, masks)
-    shifts = np.array([round(batch.shift(j) * SCALE) for j in range(masks.size)], dtype=np.int64)
-    keys = [shifts, *rank_keys(compiled, masks)]
-    j = int(np.lexsort(tuple(reversed(keys)))[0])
-    return tuple(int(k[j]) for k in keys), int(masks[j]), float(shifts[j]) / SCALE
 
 
 def explain(scenario: Scenario, options: list[str] | tuple[str, ...]) -> Explanation:

@@ -205,6 +205,9 @@ def _fold(
 
 def metric_compare(values: Floats, op: str, bound: float, scale: float) -> Bools:
     """`values op bound` on the quantised grid: round(v * scale) op round(bound * scale)."""
-    q_values = np.rint(values * scale)
-    q_bound = float(np.rint(bound * scale))
-    return np.asarray(COMPARE[op](q_values, q_bound), dtype=np.bool_)
+    return q_compare(np.rint(values * scale), op, bound, scale)
+
+
+def q_compare(q_values: Floats, op: str, bound: float, scale: float) -> Bools:
+    """Already quantised values (as floats) compared with a bound on the same grid."""
+    return np.asarray(COMPARE[op](q_values, float(np.rint(bound * scale))), dtype=np.bool_)

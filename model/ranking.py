@@ -5,26 +5,49 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from guarantees.model.compile import CompiledScenario
 from guarantees.model.enumerate import oriented_q
-from guarantees.model.values import Ints, values
+from guarantees.model.values import Floats, Ints, values
+
+Index = NDArray[np.intp]
 
 
 def rank_keys(
-    compiled: CompiledScenario, masks: Ints
+    compiled: CompiledScenario,
+    masks: Ints,
+    benefit: Floats | None = None,
+    risk: Floats | None = None,
 ) -> list[NDArray[np.int64] | NDArray[np.uint64]]:
-    """Sort keys (most significant first, ascending = better) for internal masks."""
-    bq = oriented_q(
-        values(compiled.metrics[compiled.benefit], masks), compiled.metrics[compiled.benefit].higher
-    )
-    rq = oriented_q(
-        values(compiled.metrics[compiled.risk], masks), compiled.metrics[compiled.risk].higher
-    )
+    """Sort keys (most significant first, ascending = better) for internal masks.
+
+    `benefit` and `risk` may be given when the packages' values are already known.
+    """
+    b_metric, r_metric = compiled.metrics[compiled.benefit], compiled.metrics[compiled.risk]
+    b = values(b_metric, masks) if benefit is None else benefit
+    r = values(r_metric, masks) if risk is None else risk
     size = np.bitwise_count(masks).astype(np.int64)
-    return [-bq, -rq, size, ~_reversed_positions(compiled, masks)]
+    reverse = reversed_positions(compiled, masks)
+    return [-oriented_q(b, b_metric.higher), -oriented_q(r, r_metric.higher), size, ~reverse]
 
 
-def _reversed_positions(compiled: CompiledScenario, masks: Ints) -> Ints:
+def argbest(keys: Sequence[Callable[[Index], NDArray[Any]]], size: int) -> int:
+    """Index of the smallest of `size` entries by `keys` (most significant first).
+
+    Each key is computed only for the entries still tied, so costly tie-breaks are rarely paid.
+    """
+    candidates: Index = np.arange(size)
+    for key in keys:
+        if candidates.size == 1:
+            break
+        chosen = key(candidates)
+        candidates = candidates[chosen == chosen.min()]
+    return int(candidates[0])
+
+
+def reversed_positions(compiled: CompiledScenario, masks: Ints) -> Ints:
     """Masks with option at file position p on bit n-1-p: larger means earlier options."""
     out = np.zeros(masks.shape, dtype=np.uint64)
     n = compiled.n

@@ -6,8 +6,12 @@ Every object is frozen; `to_json()` gives the documented, versioned JSON (schema
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
+
+import numpy as np
+from numpy.typing import NDArray
 
 RESULT_SCHEMA = "guarantees.result/1"
 
@@ -85,6 +89,49 @@ class Package:
 
     def to_json(self) -> dict[str, Any]:
         return {"options": list(self.options), "metrics": dict(self.metrics)}
+
+
+class PackageList(Sequence[Package]):
+    """Many packages held as arrays; a `Package` is made only for the items looked at.
+
+    Listing every acceptable package of a large scenario can mean hundreds of thousands of
+    them: arrays keep that cheap, and renderers that show the top few never pay for the rest.
+    """
+
+    def __init__(
+        self,
+        options: tuple[str, ...],
+        masks: NDArray[np.uint64],
+        metric_names: tuple[str, ...],
+        metric_values: NDArray[np.float64],
+    ) -> None:
+        self.options = options
+        self.masks = masks  # bit i: the option at file position i
+        self.metric_names = metric_names
+        self.metric_values = metric_values  # shape (len, metrics), on the reporting grid
+
+    def __len__(self) -> int:
+        return int(self.masks.size)
+
+    @overload
+    def __getitem__(self, index: int) -> Package: ...
+    @overload
+    def __getitem__(self, index: slice) -> PackageList: ...
+    def __getitem__(self, index: int | slice) -> Package | PackageList:
+        if isinstance(index, slice):
+            return PackageList(
+                self.options, self.masks[index], self.metric_names, self.metric_values[index]
+            )
+        mask = int(self.masks[index])
+        chosen = tuple(o for i, o in enumerate(self.options) if mask >> i & 1)
+        values = self.metric_values[index].tolist()
+        return Package(chosen, dict(zip(self.metric_names, values, strict=True)))
+
+    def __iter__(self) -> Iterator[Package]:
+        return (self[i] for i in range(len(self)))
+
+    def __repr__(self) -> str:
+        return f"PackageList({len(self)} packages)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,8 +243,8 @@ class Evaluation:
     benefit: str
     risk: str
     counts: Counts
-    acceptable: tuple[Package, ...]
-    minimal: tuple[Package, ...]
+    acceptable: Sequence[Package]
+    minimal: Sequence[Package]
     frontier: tuple[FrontierPoint, ...]
     tradeoffs: tuple[TradeOff, ...]
     blocks: tuple[ActorBlocks, ...]
@@ -213,7 +260,7 @@ class Evaluation:
     def to_json(self, *, top: int | None = None) -> dict[str, Any]:
         """The documented JSON form; `top` limits each list (None: everything)."""
 
-        def cut(items: tuple[Any, ...]) -> list[Any]:
+        def cut(items: Sequence[Any]) -> list[Any]:
             return [item.to_json() for item in items[:top]]
 
         return {

@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 
 from guarantees.model import ir
 from guarantees.model.compile import CompiledScenario, Test
-from guarantees.model.results import BoundMiss, Failure, Package
+from guarantees.model.results import BoundMiss, Failure, Package, PackageList
 from guarantees.model.values import SCALE, Floats, Ints, quantize, values
 
 
@@ -62,3 +62,10 @@ class Batch:
         """Total distance the bounds of the limits package j fails would have to move."""
         misses = (m for f in self.failures(j, rules=False) for m in f.misses)
         return float(round(sum(m.shortfall for m in misses) * SCALE)) / SCALE
+
+
+def package_list(compiled: CompiledScenario, masks: Ints) -> PackageList:
+    """Packages (internal masks) as an array-backed list, metrics on the reporting grid."""
+    grid = np.stack([quantize(values(m, masks)) / SCALE for m in compiled.metrics], axis=1)
+    names = tuple(m.name for m in compiled.metrics)
+    return PackageList(compiled.options, compiled.to_file_order(masks), names, grid)

@@ -8,6 +8,9 @@ from itertools import product
 from typing import get_args
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from guarantees.model.errors import GuaranteesError
 from guarantees.model.expr import (
     KEYWORDS,
@@ -30,8 +33,6 @@ from guarantees.model.expr import (
     render,
     strip_offsets,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 A, B, C, D = Ref("a"), Ref("b"), Ref("c"), Ref("d")
 

@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from guarantees.model import yamlio
 from guarantees.model.errors import Issue, ScenarioError
 from guarantees.model.yamlio import MAX_NODES, Document, Pos, parse_document, read_document
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 
 def parse(text: str | bytes) -> Document:
