@@ -1,0 +1,13 @@
+"""Output formats of the commands that report results (evaluate, explain)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Format(StrEnum):
+    """How a report is written: a terminal table, one JSON document, or Markdown."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"

@@ -1,0 +1,47 @@
+"""A progress bar for long evaluations: on a terminal only, and only when it is worth it.
+
+The model reports progress through a plain callback `(done, total)`; this module turns that
+into a rich bar on stderr, so that piped or redirected output stays clean.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from guarantees.model.enumerate import Progress
+
+#: More packages than this and a bar is shown (below, evaluation takes well under a second).
+LARGE = 2**18
+
+
+def stderr_is_terminal() -> bool:
+    """Whether stderr is a terminal (a person watching), not a pipe or a file."""
+    return sys.stderr.isatty()
+
+
+def wants_progress(options: int, *, terminal: bool) -> bool:
+    """Show a bar for a scenario with more than LARGE packages, on a terminal only."""
+    return terminal and 2**options > LARGE
+
+
+@contextmanager
+def progress_bar(description: str, *, enabled: bool) -> Iterator[Progress | None]:
+    """A callback that advances a transient bar on stderr, or None when not enabled."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(
+        "{task.description}", *columns, console=Console(stderr=True), transient=True
+    ) as bar:
+        task = bar.add_task(description, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
