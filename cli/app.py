@@ -1,0 +1,171 @@
+"""The `guarantees` command line: a thin typer front over the model and the renderers.
+
+Each command parses its arguments, calls the model, and hands the result to a renderer;
+errors in the user's input become messages and exit status 2 (see errors.py). Heavy
+imports (numpy through the solver, rich) happen inside the commands that need them, so that
+`guarantees validate` and `--help` start quickly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from guarantees.cli.errors import EXIT_INVALID, fail, print_issues, user_errors
+from guarantees.cli.formats import Format
+
+app = typer.Typer(
+    name="guarantees",
+    help="Scenario modeller for security guarantees: which packages every actor accepts, "
+    "and why not.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+FilesArg = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="FILES",
+        help="Scenario files; quoted glob patterns ('scenarios/*.yaml') are expanded.",
+    ),
+]
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file instead of standard output."),
+]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Overwrite the --output file if it exists.")
+]
+
+
+def _version(value: bool) -> None:
+    """Print the installed version and stop (an eager --version option)."""
+    if value:
+        from importlib.metadata import version
+
+        print(f"guarantees {version('guarantees')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Scenario modeller for security guarantees: which packages every actor accepts, and why."""
+
+
+def _expand(files: list[str]) -> list[str]:
+    """The files named, glob patterns expanded; exit 2 if a pattern matches nothing."""
+    from guarantees.cli.files import NoMatchError, expand
+
+    try:
+        return expand(files)
+    except NoMatchError as error:
+        fail(str(error))
+
+
+@app.command()
+def validate(files: FilesArg) -> None:
+    """Check scenario files: `ok  FILE`, or every problem as FILE:LINE:COL: MESSAGE."""
+    from guarantees.cli.files import load_file
+
+    valid = True
+    for file in _expand(files):
+        loaded = load_file(file)
+        if loaded.scenario is None:
+            print_issues(loaded.issues)
+            valid = False
+        else:
+            print(f"ok  {file}")
+    if not valid:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def evaluate(
+    files: FilesArg,
+    fmt: FormatOpt = Format.table,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top",
+            min=1,
+            help="Entries shown per list (table and Markdown: 5 by default; JSON: all).",
+        ),
+    ] = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Acceptable packages, frontier, trade-offs, blocks and concessions of each file."""
+    from guarantees.cli.evaluate_command import run_evaluate
+
+    with user_errors():
+        ok = run_evaluate(_expand(files), fmt, top=top, output=output, force=force)
+    if not ok:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def explain(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="Scenario file.")],
+    package: Annotated[
+        str,
+        typer.Option(
+            "--package", "-p", help='Comma-separated option ids; "" is the empty package.'
+        ),
+    ],
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Every actor's verdict on one package, with each failed constraint, note and source."""
+    from guarantees.cli.explain_command import run_explain
+
+    with user_errors():
+        run_explain(file, package, fmt)
+
+
+@app.command()
+def schema(output: OutputOpt = None, force: ForceOpt = False) -> None:
+    """The JSON Schema of the scenario format, for completion and checks in an editor."""
+    from guarantees.cli.output import Sink
+    from guarantees.cli.schema import schema_text
+
+    with user_errors():
+        sink = Sink(output, force=force)
+        sink.text(schema_text())
+        sink.close()
+
+
+@app.command()
+def new(
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="Scenario id, also the file name (NAME.yaml).")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write (default: NAME.yaml).")
+    ] = None,
+) -> None:
+    """Write a commented starter scenario that validates and evaluates as it is."""
+    from guarantees.cli.new import BadNameError, starter_text
+    from guarantees.cli.output import write_new
+
+    path = output if output is not None else Path(f"{name}.yaml")
+    try:
+        text = starter_text(name, path)
+    except BadNameError as error:
+        fail(str(error))
+    write_new(path, text, force=False, hint="choose another name, or a path with --output")
+    print(f"wrote {path}; check it with: guarantees validate {path}")
+
+
+def main() -> None:
+    """Entry point of the `guarantees` console script."""
+    app()

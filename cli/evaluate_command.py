@@ -1,0 +1,102 @@
+"""`guarantees evaluate`: every report for each file, as a table, Markdown or one JSON document.
+
+Each file is loaded and evaluated on its own: an invalid (or too large) file has its
+problems printed on stderr and the others still run; the exit status says whether all went
+through. Tables and Markdown appear file by file; JSON is one document written at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from guarantees.cli import render_json
+from guarantees.cli.errors import print_file_error, print_issues
+from guarantees.cli.files import load_file
+from guarantees.cli.formats import Format
+from guarantees.cli.output import Sink
+from guarantees.cli.progress import progress_bar, stderr_is_terminal, wants_progress
+from guarantees.model.errors import GuaranteesError, Issue
+from guarantees.model.evaluate import evaluate
+from guarantees.model.results import Evaluation
+from guarantees.model.schema import Scenario
+
+#: How many entries of each list the table and Markdown views show without --top.
+DEFAULT_TOP = 5
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One file: its evaluation, or the problems that stopped it."""
+
+    file: str
+    scenario: Scenario | None = None
+    result: Evaluation | None = None
+    issues: tuple[Issue, ...] = ()
+    message: str | None = None  # an error with no position (too large)
+
+
+def evaluate_file(file: str) -> Outcome:
+    """Load and evaluate one file, printing its problems on stderr instead of stopping."""
+    loaded = load_file(file)
+    if loaded.scenario is None:
+        print_issues(loaded.issues)
+        return Outcome(file, issues=loaded.issues)
+    scenario = loaded.scenario
+    show = wants_progress(len(scenario.options), terminal=stderr_is_terminal())
+    try:
+        with progress_bar(f"Evaluating {file}", enabled=show) as progress:
+            result = evaluate(scenario, progress=progress)
+    except GuaranteesError as error:
+        print_file_error(file, str(error))
+        return Outcome(file, scenario, message=str(error))
+    return Outcome(file, scenario, result)
+
+
+def run_evaluate(
+    files: list[str], fmt: Format, *, top: int | None, output: Path | None, force: bool
+) -> bool:
+    """Evaluate every file and write the chosen view; True when every file went through."""
+    sink = Sink(output, force=force)
+    entries: list[dict[str, Any]] = []
+    outcomes: list[Outcome] = []
+    for file in files:
+        outcome = evaluate_file(file)
+        if fmt is Format.json:
+            entries.append(_json_entry(outcome, top))
+        elif outcome.result is not None:
+            first = not any(o.result is not None for o in outcomes)
+            _emit_view(sink, outcome, fmt, top=DEFAULT_TOP if top is None else top, first=first)
+        outcomes.append(outcome)
+    if fmt is Format.json:
+        sink.text(render_json.evaluate_document(entries))
+    sink.close()
+    return all(o.result is not None for o in outcomes)
+
+
+def _json_entry(outcome: Outcome, top: int | None) -> dict[str, Any]:
+    """One file of the JSON document: its result, or its errors."""
+    if outcome.result is not None:
+        return render_json.ok_entry(outcome.file, outcome.result, top=top)
+    errors = [render_json.issue_json(i) for i in outcome.issues]
+    if outcome.message is not None:
+        errors.append(render_json.error_json(outcome.file, outcome.message))
+    return render_json.failed_entry(outcome.file, errors)
+
+
+def _emit_view(sink: Sink, outcome: Outcome, fmt: Format, *, top: int, first: bool) -> None:
+    """One file's table or Markdown report, after a blank line unless it comes first."""
+    assert outcome.result is not None
+    assert outcome.scenario is not None
+    from guarantees.cli.report_evaluate import evaluation_report
+
+    report = evaluation_report(outcome.file, outcome.scenario, outcome.result, top)
+    if fmt is Format.markdown:
+        from guarantees.cli.render_markdown import report_markdown
+
+        sink.text(report_markdown(report) if first else "\n" + report_markdown(report))
+        return
+    from guarantees.cli.render_table import report_renderables
+
+    sink.rich(report_renderables(report) if first else ["", *report_renderables(report)])

@@ -1,0 +1,40 @@
+"""`guarantees explain`: every actor's verdict on one package the user names.
+
+The package is given as comma-separated option ids (`--package a,b,c`); an empty string is
+the empty package. Unknown ids are the model's PackageError, with a "did you mean".
+"""
+
+from __future__ import annotations
+
+from guarantees.cli.formats import Format
+from guarantees.cli.output import Sink
+from guarantees.model.evaluate import explain
+from guarantees.model.load import load
+
+
+def parse_package(text: str) -> list[str]:
+    """`a, b,c` -> [a, b, c]; blanks between commas are ignored, so "" is the empty package."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def run_explain(file: str, package: str, fmt: Format) -> None:
+    """Load, explain and print in the chosen format (errors propagate to the caller)."""
+    scenario = load(file, display=file)
+    result = explain(scenario, parse_package(package))
+    sink = Sink()
+    if fmt is Format.json:
+        from guarantees.cli.render_json import explain_document
+
+        sink.text(explain_document(file, scenario, result))
+        return
+    from guarantees.cli.report_explain import explanation_report
+
+    report = explanation_report(file, scenario, result)
+    if fmt is Format.markdown:
+        from guarantees.cli.render_markdown import report_markdown
+
+        sink.text(report_markdown(report))
+    else:
+        from guarantees.cli.render_table import report_renderables
+
+        sink.rich(report_renderables(report))

@@ -1,0 +1,45 @@
+"""`guarantees new`: a commented starter scenario that validates and evaluates as it is.
+
+The template is a file shipped with the package (cli/templates/scenario.yaml) so that it can
+be read and edited as YAML; `<<id>>`, `<<title>>` and `<<file>>` are filled in here.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from pathlib import Path
+
+from guarantees.model.schema import SLUG_RE
+
+TEMPLATE = "scenario.yaml"
+
+
+class BadNameError(ValueError):
+    """The name given to `new` cannot be a scenario id."""
+
+
+def check_name(name: str) -> None:
+    """A scenario id is letters, digits, '-', '_' or '.', starting with a letter or digit."""
+    if not SLUG_RE.fullmatch(name):
+        raise BadNameError(
+            f"'{name}' is not a valid scenario id: use letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit (choose where the file goes with --output)"
+        )
+
+
+def title_of(name: str) -> str:
+    """A readable title from an id: `coalition-baseline` -> `Coalition baseline`."""
+    words = name.replace("-", " ").replace("_", " ").replace(".", " ").split()
+    return " ".join(words).capitalize()
+
+
+def starter_text(name: str, path: Path) -> str:
+    """The template with the id, title and file name filled in."""
+    check_name(name)
+    template = files("guarantees.cli").joinpath("templates", TEMPLATE).read_text("utf-8")
+    return (
+        template.replace("<<id>>", name)
+        .replace("<<title>>", json.dumps(title_of(name)))
+        .replace("<<file>>", str(path))
+    )
