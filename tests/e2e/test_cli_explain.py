@@ -1,0 +1,106 @@
+"""`guarantees explain FILE --package a,b`: metrics, rules and every actor's verdict, and why."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from cli_helpers import EXAMPLE
+from conftest import Run
+
+from guarantees.model import load
+from guarantees.model.evaluate import explain
+
+
+def test_table_gives_each_verdict_and_failed_constraint(run: Run) -> None:
+    result = run("explain", EXAMPLE, "--package", "ground_force,backstop")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.splitlines()[2] == "Package: ground_force, backstop (2 options)"
+    assert "The package keeps every rule: it is on the table." in out
+    assert "Rejected by 2 of 4 actors: adversary, guarantor_a." in out
+    assert re.search(r"^beneficiary\s+Beneficiary\s+accepts\s+0$", out, re.MULTILINE)
+    assert re.search(r"^adversary\s+Adversary\s+rejects\s+2$", out, re.MULTILINE)
+    assert re.search(r"^adversary#1\s+veto\s+veto: membership, troops_inside", out, re.MULTILINE)
+    assert re.search(r"^adversary#2\s+condition\s+condition: backstop -> recognition", out, re.M)
+    assert "escalation 0.480 above max 0.400 by 0.080" in out
+
+
+def test_source_is_resolved_to_its_description(run: Run) -> None:
+    out = run("explain", EXAMPLE, "-p", "air_policing").stdout
+    assert re.search(r"^beneficiary#1\s+limit\s+deterrence 0.200 below min 0.500", out, re.M)
+    assert re.search(r"^\s+note: Wants protection strong enough", out, re.M)
+    # the description of `press-2025`
+    assert re.search(r"^\s+source: A press analysis of guarantee options \(2025\)$", out, re.M)
+
+
+def test_metrics_show_units(run: Run) -> None:
+    out = run("explain", EXAMPLE, "-p", "ground_force").stdout
+    assert re.search(r"^troops\s+20 thousand$", out, re.MULTILINE)
+    assert re.search(r"^deterrence\s+0\.300$", out, re.MULTILINE)
+
+
+def test_empty_package(run: Run) -> None:
+    result = run("explain", EXAMPLE, "--package", "")
+    assert result.exit_code == 0
+    assert "Package: (no options)" in result.stdout
+    assert "Rejected by 1 of 4 actors: beneficiary." in result.stdout
+
+
+def test_broken_rule_is_named(run: Run, small: Path) -> None:
+    out = run("explain", small, "-p", "backstop").stdout
+    assert "The package breaks 1 rule: it is not on the table." in out
+    assert re.search(r"^rule\.backstop_needs_jets\s+requires\s+backstop requires jets", out, re.M)
+
+
+def test_acceptable_package_is_said_to_be(run: Run, small: Path) -> None:
+    out = run("explain", small, "-p", "jets, backstop").stdout
+    assert "Every actor accepts the package. The package is acceptable." in out
+    assert "Failed constraints" not in out
+
+
+def test_unknown_option_suggests_the_near_miss(run: Run) -> None:
+    result = run("explain", EXAMPLE, "-p", "ground_forse,backstop")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error: unknown option 'ground_forse' (did you mean 'ground_force'?)\n"
+    )
+
+
+def test_json_wraps_the_model_explanation_with_sources(run: Run) -> None:
+    result = run("explain", EXAMPLE, "-p", "air_policing", "--format", "json")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert list(document) == ["schema", "file", "result", "sources"]
+    assert document["schema"] == "guarantees.explain/1"
+    assert document["file"] == str(EXAMPLE)
+    assert document["result"] == explain(load(EXAMPLE), ["air_policing"]).to_json()
+    assert document["sources"] == {"press-2025": "A press analysis of guarantee options (2025)"}
+
+
+def test_markdown_view(run: Run, small: Path) -> None:
+    out = run("explain", small, "-p", "force", "-f", "markdown").stdout
+    assert out.startswith("# Small test scenario\n")
+    assert "## Verdicts" in out
+    assert "| moscow | Moscow | rejects | 1 |" in out
+    assert "| moscow.no_troops | veto | veto: troops_inside<br>note: No foreign troops. |" in out
+    assert "| troops | 20 thousand | Troops deployed |" in out
+
+
+def test_markdown_escapes_pipes_in_cells(run: Run, small: Path) -> None:
+    out = run("explain", small, "-p", "", "-f", "markdown").stdout
+    assert "A memo [internal] \\| 2025" in out
+
+
+def test_invalid_file_prints_issues_and_exits_2(run: Run, invalid: Path) -> None:
+    result = run("explain", invalid, "-p", "a")
+    assert result.exit_code == 2
+    assert f"{invalid}:7:5: unknown field or metric 'deterrance'" in result.stderr
+
+
+def test_package_is_required(run: Run) -> None:
+    result = run("explain", EXAMPLE)
+    assert result.exit_code == 2
+    assert "--package" in result.stderr

@@ -1,0 +1,65 @@
+"""The installed `guarantees` script, run for real as a user runs it (pipes, not a terminal)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+from cli_helpers import EXAMPLE, WIDTH
+
+#: The console script installed beside the interpreter running the tests (pip install -e .).
+SCRIPT = Path(sys.executable).parent / ("guarantees.exe" if os.name == "nt" else "guarantees")
+
+
+def guarantees(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run the console script with piped output and a fixed width."""
+    return subprocess.run(
+        [str(SCRIPT), *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **WIDTH},
+        check=False,
+        timeout=120,
+    )
+
+
+def test_version() -> None:
+    result = guarantees("--version")
+    assert result.returncode == 0
+    assert result.stdout == f"guarantees {version('guarantees')}\n"
+
+
+def test_validate_ok() -> None:
+    result = guarantees("validate", EXAMPLE)
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"ok  {EXAMPLE}\n", "")
+
+
+def test_invalid_file_exits_2_without_a_traceback(invalid: Path) -> None:
+    result = guarantees("evaluate", invalid)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{invalid}:7:5: unknown field or metric 'deterrance'")
+    assert "Traceback" not in result.stderr
+
+
+def test_piped_table_has_no_colour_codes_and_stderr_stays_quiet() -> None:
+    result = guarantees("evaluate", EXAMPLE)
+    assert result.returncode == 0
+    assert "\x1b[" not in result.stdout
+    assert result.stderr == ""
+    assert result.stdout.startswith("Shape of a scenario file\n")
+
+
+def test_piped_json_parses() -> None:
+    result = guarantees("evaluate", EXAMPLE, "--format", "json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["files"][0]["result"]["counts"]["packages"] == 32
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    result = guarantees("evalute", EXAMPLE)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
