@@ -106,7 +106,8 @@ def _minimal(scenario: Scenario, result: Evaluation, top: int) -> Section:
 
 
 def _frontier(scenario: Scenario, result: Evaluation, top: int) -> Section:
-    """Non-dominated (benefit, risk) points, best benefit first, with their packages."""
+    """Non-dominated (benefit, risk) points, best benefit first: a row per package, the
+    point's values on the first of the packages tied there."""
     count = len(result.frontier)
     columns = (
         Column(metric_header(scenario, result.benefit), numeric=True),
@@ -116,12 +117,13 @@ def _frontier(scenario: Scenario, result: Evaluation, top: int) -> Section:
     )
     rows = tuple(
         (
-            metric_number(scenario, result.benefit, point.benefit, unit=False),
-            metric_number(scenario, result.risk, point.risk, unit=False),
-            "\n".join(package_text(p.options) for p in point.packages),
-            "\n".join("yes" if ok else "no" for ok in point.acceptable),
+            "" if position else metric_number(scenario, result.benefit, point.benefit, unit=False),
+            "" if position else metric_number(scenario, result.risk, point.risk, unit=False),
+            package_text(package.options),
+            "yes" if ok else "no",
         )
         for point in result.frontier[:top]
+        for position, (package, ok) in enumerate(zip(point.packages, point.acceptable, strict=True))
     )
     text = (
         f"{plural(count, 'point')} where no feasible package does better on both "
