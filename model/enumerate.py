@@ -39,7 +39,7 @@ class Chunk:
         self._partials: dict[int, Floats] = {}
         self._values: dict[int, Floats] = {}
         self._q: dict[int, Floats] = {}
-        self.feasible, self.words = walker.outcomes(self)
+        self.feasible, self.planes = walker.outcomes(self)
         self._packages: Ints | None = None
 
     @property
@@ -147,7 +147,7 @@ class Enumerator:
         self.low_mask = (1 << self.low) - 1
         self.chunks = 1 << (compiled.n - self.low)
         self.idx: Ints = np.arange(1 << self.low, dtype=np.uint64)
-        self.n_words = max(1, -(-len(compiled.constraints) // 64))
+        self.n_planes = max(1, -(-len(compiled.constraints) // 8))
         self.tests: tuple[Test, ...] = compiled.rules + compiled.constraints
         self.n_rules = len(compiled.rules)
         self.fails = tuple(ir.negate(t.ok) for t in self.tests)
@@ -210,14 +210,14 @@ class Enumerator:
                 partial = add_term(spec.combine, partial, present, term)
         return partial
 
-    def outcomes(self, chunk: Chunk) -> tuple[Bools, list[Ints]]:
-        """Feasibility and the failed-constraint words of every package of a chunk.
+    def outcomes(self, chunk: Chunk) -> tuple[Bools, list[NDArray[np.uint8]]]:
+        """Feasibility and the failed-constraint bits of every package of a chunk.
 
-        Failures are gathered in byte planes (8 constraints a byte, cheap to update) and
-        widened to 64-bit words once.
+        Failures are gathered in byte planes, plane j holding constraints 8j to 8j + 7: bytes
+        are cheap to update, and only feasible packages are ever widened to 64-bit words.
         """
         feasible = np.ones(self.idx.shape, dtype=np.bool_)
-        planes = [np.zeros(self.idx.shape, dtype=np.uint8) for _ in range(8 * self.n_words)]
+        planes = [np.zeros(self.idx.shape, dtype=np.uint8) for _ in range(self.n_planes)]
         shifted = np.empty(self.idx.shape, dtype=np.uint8)
         for i in range(len(self.tests)):
             fail = self._fail(i, chunk)
@@ -232,7 +232,7 @@ class Enumerator:
             else:
                 np.left_shift(fail.view(np.uint8), np.uint8(k % 8), out=shifted)
                 np.bitwise_or(planes[k // 8], shifted, out=planes[k // 8])
-        return feasible, _widen(planes, len(self.c.constraints))
+        return feasible, planes
 
     def _fail(self, i: int, chunk: Chunk) -> Bools | None:
         """Which packages of the chunk fail test i (None: none do)."""
@@ -309,18 +309,6 @@ class Enumerator:
         else:
             extremes = np.array(self._low_extremes)
         return float(self._oriented(self.c.benefit, chunk, extremes).max())
-
-
-def _widen(planes: list[NDArray[np.uint8]], n_constraints: int) -> list[Ints]:
-    """Byte planes (8 constraints each) -> 64-bit words (64 constraints each)."""
-    used = -(-n_constraints // 8)
-    words = []
-    for w in range(len(planes) // 8):
-        word = np.zeros(planes[0].shape, dtype=np.uint64)
-        for j in range(8 * w, min(8 * w + 8, max(used, 8 * w + 1))):
-            word |= planes[j].astype(np.uint64) << np.uint64(8 * (j % 8))
-        words.append(word)
-    return words
 
 
 def exact_frontier(index: Index, bq: NDArray[np.generic], rq: NDArray[np.generic]) -> Index:

@@ -78,7 +78,7 @@ def _first_pass(walker: Enumerator, progress: Progress | None) -> _Pass:
         tally.feasible += int(np.count_nonzero(chunk.feasible))
         tally.acceptable.append(chunk.packages[_acceptable(chunk)])
         frontier_parts.append(chunk.packages[walker.frontier(chunk)])
-        sets = chunk_sets(chunk.words, chunk.feasible)
+        sets = chunk_sets(chunk.planes, chunk.feasible)
         set_parts.append((sets.sets, sets.counts))
         search.visit(chunk, sets)
     tally.frontier = _global_frontier(walker.c, np.concatenate(frontier_parts))
@@ -90,8 +90,8 @@ def _first_pass(walker: Enumerator, progress: Progress | None) -> _Pass:
 def _acceptable(chunk: Chunk) -> NDArray[np.intp]:
     """Chunk indices of the feasible packages that fail no constraint."""
     ok = chunk.feasible.copy()
-    for word in chunk.words:
-        ok &= word == 0
+    for plane in chunk.planes:
+        ok &= plane == 0
     return np.flatnonzero(ok)
 
 

@@ -44,14 +44,25 @@ def set_words(failed: int, n_words: int) -> list[int]:
     return [(failed >> (64 * w)) & ((1 << 64) - 1) for w in range(n_words)]
 
 
-def chunk_sets(words: list[Ints], feasible: NDArray[np.bool_]) -> ChunkSets:
+def widen(planes: list[NDArray[np.uint8]]) -> list[Ints]:
+    """Byte planes (8 constraints each) -> 64-bit words (64 constraints each)."""
+    words = []
+    for start in range(0, len(planes), 8):
+        word = planes[start].astype(np.uint64)
+        for j, plane in enumerate(planes[start + 1 : start + 8], start=1):
+            word |= plane.astype(np.uint64) << np.uint64(8 * j)
+        words.append(word)
+    return words
+
+
+def chunk_sets(planes: list[NDArray[np.uint8]], feasible: NDArray[np.bool_]) -> ChunkSets:
     """Each distinct failure set among a chunk's feasible packages, with its count."""
     where = np.flatnonzero(feasible)
-    chosen = [w[where] for w in words]
+    chosen = widen([p[where] for p in planes])
     if where.size == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return ChunkSets(np.zeros((0, len(words)), dtype=np.uint64), empty, where, empty, empty)
-    if len(words) == 1 and int(chosen[0].max()) < 4 * feasible.size:
+        return ChunkSets(np.zeros((0, len(chosen)), dtype=np.uint64), empty, where, empty, empty)
+    if len(chosen) == 1 and int(chosen[0].max()) < 4 * feasible.size:
         key = chosen[0].astype(np.int64)
         counts = np.bincount(key)
         set_keys = np.flatnonzero(counts)
