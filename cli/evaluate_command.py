@@ -60,19 +60,19 @@ def run_evaluate(
     """Evaluate every file and write the chosen view; True when every file went through."""
     sink = Sink(output, force=force)
     entries: list[dict[str, Any]] = []
-    outcomes: list[Outcome] = []
+    shown = failed = 0
     for file in files:
         outcome = evaluate_file(file)
+        failed += outcome.result is None
         if fmt is Format.json:
             entries.append(_json_entry(outcome, top))
         elif outcome.result is not None:
-            first = not any(o.result is not None for o in outcomes)
-            _emit_view(sink, outcome, fmt, top=DEFAULT_TOP if top is None else top, first=first)
-        outcomes.append(outcome)
+            _emit_view(sink, outcome, fmt, top=DEFAULT_TOP if top is None else top, first=not shown)
+            shown += 1
     if fmt is Format.json:
         sink.text(render_json.evaluate_document(entries))
     sink.close()
-    return all(o.result is not None for o in outcomes)
+    return not failed
 
 
 def _json_entry(outcome: Outcome, top: int | None) -> dict[str, Any]:

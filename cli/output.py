@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 #: Width of tables written to a file: fixed, so that the file does not depend on the terminal.
 FILE_WIDTH = 100
 
-
 #: What to do instead when a file is not overwritten, for commands that take --force.
 USE_FORCE = "use --force to overwrite it"
 
@@ -97,6 +96,6 @@ class Sink:
             self._parts.append(plain_text(renderables))
 
     def close(self) -> None:
-        """Write the gathered text to the file, if there is one."""
-        if self.path is not None:
+        """Write the gathered text to the file, if there is one and there is text to write."""
+        if self.path is not None and self._parts:
             write_new(self.path, "".join(self._parts), force=self.force)

@@ -70,3 +70,12 @@ def test_output_onto_a_directory_is_refused(run: Run, tmp_path: Path) -> None:
     result = run("evaluate", EXAMPLE, "-o", tmp_path, "--force")
     assert result.exit_code == 2
     assert "is a directory" in result.stderr
+
+
+def test_no_file_is_written_when_there_is_nothing_to_show(
+    run: Run, tmp_path: Path, invalid: Path
+) -> None:
+    target = tmp_path / "out.md"
+    result = run("evaluate", invalid, "-f", "markdown", "-o", target)
+    assert result.exit_code == 2
+    assert not target.exists()
