@@ -79,6 +79,17 @@ def test_top_must_be_positive(run: Run) -> None:
     assert result.exit_code == 2
 
 
+def test_unknown_format_is_a_usage_error(run: Run) -> None:
+    result = run("evaluate", EXAMPLE, "--format", "html")
+    assert result.exit_code == 2
+    assert "html" in result.stderr
+    assert result.stdout == ""
+
+
+def test_format_name_is_case_insensitive(run: Run) -> None:
+    assert run("evaluate", EXAMPLE, "--format", "JSON").stdout.startswith("{")
+
+
 def test_table_lines_fit_the_width(run: Run) -> None:
     out = run("evaluate", SCENARIOS / "coalition-baseline.yaml").stdout
     assert max(len(line) for line in out.splitlines()) <= 100
