@@ -31,7 +31,7 @@ def explanation_report(file: str, scenario: Scenario, result: Explanation) -> Re
     sections: tuple[Section, ...] = (
         _metrics(scenario, result),
         _rules(scenario, result),
-        _verdicts(scenario, result),
+        _verdicts(result),
     )
     failures = tuple(f for v in result.verdicts for f in v.failures)
     if failures:
@@ -66,7 +66,7 @@ def _rules(scenario: Scenario, result: Explanation) -> Section:
     return Section("Rules", (text,), _failure_table(scenario, result.broken_rules))
 
 
-def _verdicts(scenario: Scenario, result: Explanation) -> Section:
+def _verdicts(result: Explanation) -> Section:
     """Every actor's verdict, in file order."""
     columns = (Column("actor"), Column("name"), Column("verdict"), Column("fails", numeric=True))
     rows = tuple(
