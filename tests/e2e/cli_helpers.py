@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+
+from typer.testing import Result
 
 REPO = Path(__file__).parents[2]
 SHARED = REPO.parent / "shared"
 EXAMPLE = SHARED / "format-example.yaml"
 SCENARIOS = REPO / "scenarios"
 WIDTH = {"COLUMNS": "100"}
+
+#: The `run` fixture: the CLI run in-process with the given arguments.
+Run = Callable[..., Result]
 
 #: A small scenario with acceptable packages, a rule, a veto, limits, a unit and a source.
 SMALL = """\

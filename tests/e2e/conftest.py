@@ -11,12 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_helpers import INVALID, SMALL, WIDTH, big_scenario
+from cli_helpers import INVALID, SMALL, WIDTH, Run, big_scenario
 from typer.testing import CliRunner, Result
 
 from guarantees.cli.app import app
-
-Run = Callable[..., Result]
 
 
 @pytest.fixture

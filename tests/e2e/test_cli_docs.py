@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_helpers import EXAMPLE, REPO, SCENARIOS
-from conftest import Run
+from cli_helpers import EXAMPLE, REPO, SCENARIOS, Run
 
 DOCS = [REPO / "docs" / "reference" / "cli.md", REPO / "docs" / "reference" / "json.md"]
 README = REPO / "README.md"

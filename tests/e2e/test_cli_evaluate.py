@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_helpers import EXAMPLE, INVALID_ISSUES, SCENARIOS
-from conftest import Run
+from cli_helpers import EXAMPLE, INVALID_ISSUES, SCENARIOS, Run
 
 from guarantees.cli import progress
 from guarantees.model import load

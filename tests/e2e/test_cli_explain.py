@@ -6,8 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from cli_helpers import EXAMPLE
-from conftest import Run
+from cli_helpers import EXAMPLE, Run
 
 from guarantees.model import load
 from guarantees.model.evaluate import explain

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Run
+from cli_helpers import Run
 
 from guarantees.model import load
 from guarantees.model.evaluate import evaluate

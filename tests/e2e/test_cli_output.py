@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_helpers import EXAMPLE
-from conftest import Run
+from cli_helpers import EXAMPLE, Run
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "markdown"])

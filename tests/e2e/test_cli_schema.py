@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cli_helpers import REPO
-from conftest import Run
+from cli_helpers import REPO, Run
 
 from guarantees.model.schema import Scenario
 

@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from cli_helpers import EXAMPLE, INVALID_ISSUES, SCENARIOS
-from conftest import Run
+from cli_helpers import EXAMPLE, INVALID_ISSUES, SCENARIOS, Run
 
 
 def test_valid_files_print_ok_and_exit_0(run: Run) -> None:
