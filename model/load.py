@@ -1,11 +1,14 @@
 """Load a scenario file: read YAML, check each part's shape, cross-check names, all at once.
 
 Every problem in the file is reported together, each at the node at fault, as a
-`ScenarioError`; a file that loads is a frozen `Scenario`.
+`ScenarioError`; a file that loads is a frozen `Scenario`. Each top-level section, and each
+option, actor, metric, rule and interaction, is validated on its own, and the names are
+cross-checked among the parts that are valid, so one fault never hides another.
 """
 
 from __future__ import annotations
 
+import re
 import typing
 from pathlib import Path
 from typing import Any
@@ -13,79 +16,141 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from guarantees.model import checks
-from guarantees.model.diagnostics import Finding, translate
-from guarantees.model.errors import Issue, Loc, ScenarioError, did_you_mean
-from guarantees.model.schema import FORMAT, NAME_RE, Interaction, Option, Scenario, Valued
-from guarantees.model.yamlio import Document, parse_document, read_document
+from guarantees.model.diagnostics import Finding, hint, nearest, translate
+from guarantees.model.errors import Issue, Loc, ScenarioError
+from guarantees.model.schema import (
+    FORMAT,
+    NAME_RE,
+    NAME_RULE,
+    Interaction,
+    Option,
+    Scenario,
+    Valued,
+    suggest_name,
+)
+from guarantees.model.uncertain import describe
+from guarantees.model.yamlio import Document, Pos, parse_document, read_document
 
 _REQUIRED = tuple(name for name, field in Scenario.model_fields.items() if field.is_required())
+_ITEM_KINDS = {"options": "option", "actors": "actor", "metrics": "metric"}
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def load(path: str | Path, *, display: str | None = None) -> Scenario:
     """Load and validate one scenario file (raises ScenarioError with every issue)."""
-    return load_document(read_document(Path(path), display=display))
+    doc = read_document(Path(path), display=display)
+    text = Path(path).read_bytes().decode("utf-8", errors="replace").removeprefix("\ufeff")
+    return load_document(doc, text=text)
 
 
 def loads(text: str, *, file: str = "<string>") -> Scenario:
     """Load and validate a scenario from text, naming it `file` in messages."""
-    return load_document(parse_document(text, file=file))
+    return load_document(parse_document(text, file=file), text=text.removeprefix("\ufeff"))
 
 
-def load_document(doc: Document) -> Scenario:
-    """Validate a read document into a Scenario, or raise every issue at once."""
+def load_document(doc: Document, *, text: str | None = None) -> Scenario:
+    """Validate a read document into a Scenario, or raise every issue at once.
+
+    With the source `text`, a problem inside an expression written over several lines is
+    placed on the right line; without it, at the expression's first line.
+    """
     findings, parts = _validate_sections(doc.data)
+    findings += checks.check(parts, doc.data)
     if not findings:
-        findings = list(checks.check(parts, doc.data))
-    if findings:
-        raise ScenarioError(_located(doc, findings))
-    return Scenario.model_validate(doc.data)
+        try:
+            return Scenario.model_validate(doc.data)
+        except ValidationError as err:  # a safety net: the sections above catch the same
+            findings = [translate(e, model=Scenario, prefix=()) for e in err.errors()]
+    raise ScenarioError(_located(doc, _drop_implied(findings), text))
 
 
-def _located(doc: Document, findings: list[Finding]) -> list[Issue]:
+def _drop_implied(findings: list[Finding]) -> list[Finding]:
+    """Leave out 'missing field x' where an unknown key nearby is a misspelling of x."""
+    meant = {(f.loc[:-1], f.suggests) for f in findings if f.suggests is not None}
+    return [f for f in findings if f.missing is None or (f.loc, f.missing) not in meant]
+
+
+def _located(doc: Document, findings: list[Finding], text: str | None) -> list[Issue]:
     """Give each finding its line and column, dropping exact repeats."""
-    issues = {doc.issue(f.loc, f.message, key=f.key, offset=f.offset) for f in findings}
+    issues = set()
+    for f in findings:
+        pos = doc.locate(f.loc, key=f.key)
+        if f.offset and text is not None:
+            pos = inside_string(text, pos, f.offset)
+        else:
+            pos = Pos(pos.line, pos.col + f.offset)
+        issues.add(Issue(doc.file, pos.line, pos.col, f.message, f.loc))
     return sorted(issues)
+
+
+def inside_string(text: str, start: Pos, offset: int) -> Pos:
+    """Where character `offset` of a string value whose first character is at `start` is.
+
+    A line break with the indentation after it stands for one character of the value (as
+    YAML folds a multi-line scalar), and so does an escape ('\\x' in double quotes, '' in
+    single quotes). Exact for strings on one line and for the usual multi-line ones.
+    """
+    lines = _LINE_BREAK.split(text)
+    line, col = start.line, start.col
+    row = lines[line - 1] if line <= len(lines) else ""
+    quote = row[col - 2] if 2 <= col <= len(row) + 1 and row[col - 2] in "\"'" else ""
+    for _ in range(offset):
+        if col > len(row) and line < len(lines):
+            line += 1
+            row = lines[line - 1]
+            col = len(row) - len(row.lstrip(" \t")) + 1
+            continue
+        escape = (quote == '"' and row[col - 1 : col] == "\\") or (
+            quote == "'" and row[col - 1 : col + 1] == "''"
+        )
+        col += 2 if escape else 1
+    return Pos(line, col)
 
 
 def _validate_sections(data: dict[str, Any]) -> tuple[list[Finding], dict[str, Any]]:
     """Validate each top-level section (and each item of the big ones) on its own."""
-    findings = list(_top_level(data))
+    findings = _top_level(data)
     metric_names = _metric_names(data)
     parts: dict[str, Any] = {}
     for name, field in Scenario.model_fields.items():
-        if name not in data:
+        if name not in data or name == "format":  # the format is checked by _top_level
             continue
         raw = data[name]
-        if name in ("options", "actors", "metrics") and isinstance(raw, dict):
+        if name in _ITEM_KINDS and isinstance(raw, dict):
             parts[name] = _items(name, raw, findings, metric_names)
         elif name in ("rules", "interactions") and isinstance(raw, list):
             parts[name] = _items(name, dict(enumerate(raw)), findings, metric_names)
         else:
-            parts[name] = _one(TypeAdapter(field.annotation), raw, (name,), findings)
+            adapter = TypeAdapter(typing.cast(Any, field.annotation))
+            parts[name] = _one(adapter, raw, (name,), findings)
     return findings, parts
 
 
 def _top_level(data: dict[str, Any]) -> list[Finding]:
     """Unknown and missing top-level fields, and the format version."""
-    out = [
-        Finding(
-            (key,),
-            f"unknown field '{key}' in the scenario{did_you_mean(str(key), Scenario.model_fields)}",
-            key=True,
-        )
-        for key in data
-        if key not in Scenario.model_fields
-    ]
-    out += [
-        Finding((), f"the scenario is missing the required field '{name}'")
-        for name in _REQUIRED
-        if name not in data
-    ]
+    out = []
+    for key in data:
+        if key not in Scenario.model_fields:
+            near = nearest(str(key), Scenario.model_fields)
+            message = f"unknown field '{key}' in the scenario{hint(near)}"
+            out.append(Finding((key,), message, key=True, suggests=near))
+    for name in _REQUIRED:
+        if name not in data:
+            extra = f" (its first line should be 'format: {FORMAT}')" if name == "format" else ""
+            message = f"the scenario is missing the required field '{name}'{extra}"
+            out.append(Finding((), message, missing=name))
     if "format" in data and data["format"] != FORMAT:
-        out.append(
-            Finding(("format",), f"unsupported format {data['format']!r} (expected '{FORMAT}')")
-        )
+        out.append(_format_finding(data["format"]))
     return out
+
+
+def _format_finding(found: Any) -> Finding:
+    """A format this version does not read, or a value that is not a format at all."""
+    if isinstance(found, str) and found.startswith("guarantees/"):
+        message = f"unsupported format '{found}': this version of guarantees reads '{FORMAT}'"
+    else:
+        message = f"'format' must be '{FORMAT}' (got {describe(found)})"
+    return Finding(("format",), message)
 
 
 def _metric_names(data: dict[str, Any]) -> tuple[str, ...]:
@@ -103,7 +168,8 @@ def _items(
     metric_names: tuple[str, ...],
 ) -> dict[Any, Any]:
     """Validate a section's items one by one, keeping those that pass."""
-    item_type = {"options": Option, "interactions": Interaction}.get(section)
+    item_types: dict[str, type[Valued]] = {"options": Option, "interactions": Interaction}
+    item_type = item_types.get(section)
     adapter: TypeAdapter[Any] = TypeAdapter(_item_annotation(section))
     kept: dict[Any, Any] = {}
     for key, value in raw.items():
@@ -121,22 +187,16 @@ def _items(
 def _item_annotation(section: str) -> Any:
     """The annotation of one item of a dict or list section of the scenario."""
     args = typing.get_args(Scenario.model_fields[section].annotation)
-    return args[-1] if section in ("options", "actors", "metrics") else args[0]
+    return args[-1] if section in _ITEM_KINDS else args[0]
 
 
 def _key_name(loc: Loc, key: str) -> list[Finding]:
     """Keys of options, actors and metrics are names."""
     if NAME_RE.fullmatch(key):
         return []
-    kind = str(loc[0])[:-1]
-    return [
-        Finding(
-            loc,
-            f"{kind} id '{key}' is not a valid name: use lowercase letters, digits and "
-            "underscores, starting with a letter",
-            key=True,
-        )
-    ]
+    kind = _ITEM_KINDS[str(loc[0])]
+    message = f"{kind} id '{key}' is not a valid name: {NAME_RULE}{hint(suggest_name(key))}"
+    return [Finding(loc, message, key=True)]
 
 
 def _drop_unknown_values(
@@ -152,13 +212,15 @@ def _drop_unknown_values(
     for key, item in value.items():
         if key in known:
             kept[key] = item
-        else:
-            hint = did_you_mean(str(key), known)
-            kind = str(loc[0])[:-1]
-            where = f"option '{loc[1]}'" if kind == "option" else f"interaction {int(loc[1]) + 1}"
-            findings.append(
-                Finding(loc + (key,), f"unknown field or metric '{key}' in {where}{hint}", key=True)
-            )
+            continue
+        near = nearest(str(key), known)
+        extra = hint(near) or (
+            " (a metric must be declared under 'metrics:'; this scenario has "
+            f"{', '.join(metric_names) or 'none'})"
+        )
+        where = f"option '{loc[1]}'" if loc[0] == "options" else f"interaction {int(loc[1]) + 1}"
+        message = f"unknown field or metric '{key}' in {where}{extra}"
+        findings.append(Finding((*loc, key), message, key=True, suggests=near))
     return kept
 
 

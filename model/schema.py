@@ -6,11 +6,13 @@ tags, actors, metrics) are checked in `checks.py` once every part has a shape.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -20,25 +22,67 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from guarantees.model import expr
-from guarantees.model.uncertain import Uncertain, describe, parse_uncertain
+from guarantees.model.uncertain import Uncertain, UncertainValueError, describe, parse_uncertain
 
 FORMAT = "guarantees/1"
 NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
 SLUG_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 CONSTRAINT_KINDS = ("veto", "demand", "demand_any", "condition", "limit")
 RULE_KINDS = ("requires", "excludes", "one_of", "condition")
+_COUNTS = {2: "two", 3: "three", 4: "four", 5: "five"}
+_NAMES_SHAPE = "a name or a non-empty list of names"
+_KIND_SHAPES = {
+    "veto": _NAMES_SHAPE,
+    "demand": _NAMES_SHAPE,
+    "demand_any": _NAMES_SHAPE,
+    "excludes": _NAMES_SHAPE,
+    "one_of": _NAMES_SHAPE,
+    "condition": "an expression in a string",
+    "limit": "a mapping such as {deterrence: {min: 0.5}}",
+    "requires": "a mapping such as {option: [options it requires]}",
+}
+NAME_RULE = "use lowercase letters, digits and underscores, starting with a letter"
+
+
+def shape_error(expected: str, value: Any, hint: str = "") -> PydanticCustomError:
+    """An error for a value of the wrong shape: what was expected and what was found."""
+    return PydanticCustomError(
+        "shape",
+        "expected {expected} (got {found})",
+        {"expected": expected, "found": describe(value) + hint},
+    )
+
+
+def problem_error(message: str, **how: str) -> PydanticCustomError:
+    """An error for a value of the right shape that is still wrong.
+
+    Options in `how`: `predicate` when the message goes right after the subject ("has no
+    kind"), `at` to point at a sub-field, `at_key` to point at that sub-field's key.
+    """
+    return PydanticCustomError("problem", "{message}", {"message": message, **how})
+
+
+def choices(words: Any, last: str = "or") -> str:
+    """'a, b or c' from a list of words."""
+    words = list(words)
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
+def suggest_name(text: str) -> str:
+    """A valid name close to `text` ('Ground-Force' -> 'ground_force'), or '' if none is."""
+    candidate = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    return candidate if NAME_RE.fullmatch(candidate) and candidate != text else ""
 
 
 def _name(value: Any) -> str:
     """A snake_case identifier: option, tag, actor, metric or constraint id."""
     if not isinstance(value, str):
-        raise PydanticCustomError("name", "expected a name (got {got})", {"got": describe(value)})
+        raise shape_error("a name", value)
     if not NAME_RE.fullmatch(value):
         raise PydanticCustomError(
-            "name",
-            "'{name}' is not a valid name: use lowercase letters, digits and underscores, "
-            "starting with a letter",
-            {"name": value},
+            "bad_name",
+            "'{name}' is not a valid name: " + NAME_RULE,
+            {"name": value, "suggestion": suggest_name(value)},
         )
     return value
 
@@ -46,51 +90,74 @@ def _name(value: Any) -> str:
 def _slug(value: Any) -> str:
     """An identifier for a scenario or a source: letters, digits, '-', '_', '.'."""
     if not isinstance(value, str) or not SLUG_RE.fullmatch(value):
-        raise PydanticCustomError(
-            "slug",
-            "expected an identifier of letters, digits, '-', '_' or '.' (got {got})",
-            {"got": describe(value)},
-        )
+        raise shape_error("an identifier of letters, digits, '-', '_' or '.'", value)
     return value
 
 
-def _names(value: Any) -> tuple[str, ...]:
-    """One name or a non-empty list of names, as a tuple."""
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list) or not items:
-        raise PydanticCustomError(
-            "names", "expected a name or a list of names (got {got})", {"got": describe(value)}
-        )
-    return tuple(_name(item) for item in items)
+def _as_names(value: Any) -> list[Any]:
+    """One name or a non-empty list of names, as a list whose items are then checked."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and value:
+        return value
+    raise shape_error(_NAMES_SHAPE, value)
 
 
-def _name_list(value: Any) -> tuple[str, ...]:
-    """A possibly empty list of names."""
-    if value == []:
-        return ()
-    return _names(value)
+def _as_name_list(value: Any) -> list[Any]:
+    """One name or a possibly empty list of names, as a list whose items are then checked."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return value
+    raise shape_error("a name or a list of names", value)
 
 
 def _uncertain(value: Any) -> Uncertain:
-    """Validate an uncertain number, turning ValueError into a located pydantic error."""
+    """Validate an uncertain number, turning its ValueError into a located pydantic error."""
     try:
         return parse_uncertain(value)
-    except ValueError as err:
-        raise PydanticCustomError("uncertain", str(err)) from None
+    except UncertainValueError as err:
+        if err.expected is None:
+            raise problem_error(str(err)) from None
+        raise PydanticCustomError(
+            "shape",
+            "expected {expected} (got {found})",
+            {"expected": err.expected, "found": err.found, "at": err.path},
+        ) from None
+
+
+def _weight(value: Any) -> float:
+    """A utility weight: a finite number, not a boolean or a string."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise shape_error("a number", value)
+    if not math.isfinite(value):
+        raise shape_error("a finite number", value)
+    return float(value)
 
 
 def _expression(value: Any) -> expr.Expr:
     """Parse an expression string; a syntax error carries its offset inside the string."""
     if not isinstance(value, str):
-        raise PydanticCustomError(
-            "expr_type", "expected an expression in a string (got {got})", {"got": describe(value)}
-        )
+        raise shape_error("an expression in a string", value)
     try:
         return expr.parse(value)
     except expr.ExprSyntaxError as err:
         raise PydanticCustomError(
-            "expr_syntax", "{message}", {"message": err.message, "offset": err.offset}
+            "expr_syntax",
+            "{message}",
+            {"message": err.message, "offset": _error_offset(value, err.offset)},
         ) from None
+
+
+def _error_offset(text: str, offset: int) -> int:
+    """Where to point for a syntax error: at the last token when the text ended too early."""
+    if offset < len(text.rstrip()):
+        return offset
+    last = _LAST_TOKEN.search(text)
+    return last.start() if last is not None else offset
+
+
+_LAST_TOKEN = re.compile(r"(?:<->|->|[<>!=]=|[<>(),]|[^\s<>=!(),]+)\s*$")
 
 
 def _uncertain_input_schema() -> Any:
@@ -100,13 +167,13 @@ def _uncertain_input_schema() -> Any:
 Name = Annotated[str, PlainValidator(_name, json_schema_input_type=str)]
 Slug = Annotated[str, PlainValidator(_slug, json_schema_input_type=str)]
 Names = Annotated[
-    tuple[str, ...],
-    PlainValidator(_names, json_schema_input_type=str | list[str]),
+    tuple[Name, ...],
+    BeforeValidator(_as_names, json_schema_input_type=str | list[str]),
     PlainSerializer(list),
 ]
 NameList = Annotated[
-    tuple[str, ...],
-    PlainValidator(_name_list, json_schema_input_type=list[str]),
+    tuple[Name, ...],
+    BeforeValidator(_as_name_list, json_schema_input_type=list[str]),
     PlainSerializer(list),
 ]
 Value = Annotated[
@@ -114,6 +181,7 @@ Value = Annotated[
     PlainValidator(_uncertain, json_schema_input_type=_uncertain_input_schema()),
     PlainSerializer(Uncertain.to_data),
 ]
+Weight = Annotated[float, PlainValidator(_weight, json_schema_input_type=float)]
 Expression = Annotated[
     expr.Expr,
     PlainValidator(_expression, json_schema_input_type=str),
@@ -172,8 +240,8 @@ class Option(Valued):
     """One element a package may contain."""
 
     label: str
-    tags: Names = ()
-    provided_by: Names = ()
+    tags: NameList = ()
+    provided_by: NameList = ()
     controlled_by: Name | None = None
 
 
@@ -189,16 +257,34 @@ class _OneKind(Cited):
 
     KINDS: ClassVar[tuple[str, ...]] = ()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_empty_kind(cls, data: Any) -> Any:
+        """A kind key written with nothing after it ('veto:') is reported as such."""
+        for kind in cls.KINDS if isinstance(data, dict) else ():
+            if kind in data and data[kind] is None:
+                raise PydanticCustomError(
+                    "shape",
+                    "expected {expected} (got {found})",
+                    {"expected": _KIND_SHAPES[kind], "found": describe(None), "at": kind},
+                )
+        return data
+
     @model_validator(mode="after")
     def _exactly_one_kind(self) -> _OneKind:
         present = [k for k in self.KINDS if getattr(self, k) is not None]
-        if len(present) != 1:
-            kinds = ", ".join(self.KINDS)
-            got = " and ".join(present) if present else "none"
-            raise PydanticCustomError(
-                "one_kind",
-                "expected exactly one of {kinds} (got {got})",
-                {"kinds": kinds, "got": got},
+        if not present:
+            raise problem_error(
+                f"has no kind: expected one of {choices(self.KINDS)}", predicate="1"
+            )
+        if len(present) > 1:
+            entries = ", ".join(f"'- {k}: ...'" for k in present)
+            raise problem_error(
+                f"has {_COUNTS.get(len(present), len(present))} kinds, {choices(present, 'and')}: "
+                f"each entry has exactly one, so write them as separate entries ({entries})",
+                predicate="1",
+                at=present[1],
+                at_key="1",
             )
         return self
 
@@ -228,12 +314,10 @@ class Bound(Model):
     @model_validator(mode="after")
     def _ordered(self) -> Bound:
         if self.min is None and self.max is None:
-            raise PydanticCustomError("bound", "a limit needs a min, a max or both")
+            raise problem_error("needs a min, a max or both", predicate="1")
         if self.min is not None and self.max is not None and self.min.best > self.max.best:
-            raise PydanticCustomError(
-                "bound",
-                "min {low} exceeds max {high}",
-                {"low": str(self.min), "high": str(self.max)},
+            raise problem_error(
+                f"can never be met: min {self.min} exceeds max {self.max}", predicate="1", at="min"
             )
         return self
 
@@ -256,7 +340,7 @@ class Actor(Cited):
     name: str
     constraints: tuple[Constraint, ...] = ()
     priorities: tuple[Expression, ...] = ()
-    utility: dict[Name, float] = Field(default_factory=dict)
+    utility: dict[Name, Weight] = Field(default_factory=dict)
 
 
 class Scenario(Model):

@@ -6,6 +6,7 @@ the beta or normal mean); the robustness analysis samples the distribution.
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -15,10 +16,15 @@ from numpy.typing import NDArray
 
 Kind = Literal["point", "range", "triangular", "beta", "normal"]
 _ARITY: dict[str, int] = {"triangular": 3, "beta": 2, "normal": 2}
-_FORMS = (
-    "a number, a range [low, high], or {triangular: [low, mode, high]}, {beta: [a, b]}, "
-    "{normal: [mean, sd]}"
-)
+_SHAPES: dict[str, str] = {
+    "triangular": "{triangular: [low, mode, high]}",
+    "beta": "{beta: [a, b]}",
+    "normal": "{normal: [mean, sd]}",
+}
+_FORMS = "a number, a range [low, high], " + ", ".join(_SHAPES.values())
+_UNIFORM_HINT = "; a uniform value is written as a range [low, high]"
+#: Longest string quoted whole in a message; longer ones are cut.
+_SHOWN = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,49 +111,111 @@ def point(value: float) -> Uncertain:
     return Uncertain("point", (float(value),))
 
 
-def _number(value: Any, what: str) -> float:
+class UncertainValueError(ValueError):
+    """A value that is not an uncertain number.
+
+    Either its shape is wrong (`expected` says what was expected, `found` what was written,
+    `path` leads from the value to the part at fault, such as (1,) for a range's high) or its
+    shape is right and its parameters are not (`expected` is None; the message says why).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        expected: str | None = None,
+        found: str = "",
+        path: tuple[str | int, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.expected = expected
+        self.found = found
+        self.path = path
+
+
+def _shape_error(
+    expected: str, value: Any, hint: str = "", path: tuple[str | int, ...] = ()
+) -> UncertainValueError:
+    """The value (or the part of it at `path`) does not have the shape expected."""
+    found = f"{describe(value)}{hint}"
+    return UncertainValueError(
+        f"expected {expected} (got {found})", expected=expected, found=found, path=path
+    )
+
+
+def _quoted_number_hint(value: Any) -> str:
+    """Say so when a string holds a number: quotes make YAML read it as text."""
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return ""
+        return "; remove the quotes to write a number"
+    return ""
+
+
+def _number(value: Any, path: tuple[str | int, ...] = ()) -> float:
     """A finite real number from YAML, refusing booleans and strings."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{what} must be a number (got {describe(value)})")
+        raise _shape_error("a number", value, _quoted_number_hint(value), path)
     if not math.isfinite(value):
-        raise ValueError(f"{what} must be finite (got {value})")
+        raise _shape_error("a finite number", value, "", path)
     return float(value)
 
 
-def _numbers(values: Any, n: int, form: str) -> tuple[float, ...]:
+def _numbers(values: Any, n: int, form: str, path: tuple[str, ...] = ()) -> tuple[float, ...]:
     """Exactly `n` numbers in a list, or a clear error naming the form."""
     if not isinstance(values, list) or len(values) != n:
-        raise ValueError(f"{form} needs a list of {n} numbers (got {describe(values)})")
-    return tuple(_number(v, f"each {form} parameter") for v in values)
+        raise _shape_error(f"{form} with {n} numbers", values)
+    return tuple(_number(v, (*path, i)) for i, v in enumerate(values))
 
 
 def parse_uncertain(value: Any) -> Uncertain:
-    """Read an uncertain value from its YAML form, or raise ValueError saying what was expected."""
+    """Read an uncertain value from its YAML form, or raise UncertainValueError (a ValueError)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return point(_number(value, "a value"))
+        return point(_number(value))
     if isinstance(value, list):
-        low, high = _numbers(value, 2, "a range")
+        low, high = _numbers(value, 2, "a range [low, high]")
         if low > high:
-            raise ValueError(
-                f"range is written backwards: [{low:g}, {high:g}] (low must come first)"
+            raise UncertainValueError(
+                f"range is written backwards: [{low:g}, {high:g}] "
+                f"(low comes first: did you mean [{high:g}, {low:g}]?)"
             )
         return Uncertain("range", (low, high))
     if isinstance(value, dict) and len(value) == 1:
         ((form, params),) = value.items()
         if form in _ARITY:
-            return _distribution(form, _numbers(params, _ARITY[form], str(form)))
-    raise ValueError(f"expected {_FORMS} (got {describe(value)})")
+            return _distribution(form, _numbers(params, _ARITY[form], _SHAPES[form], (form,)))
+        hint = _UNIFORM_HINT if form == "uniform" else _near_hint(str(form), _ARITY)
+        raise _shape_error(_FORMS, value, hint)
+    raise _shape_error(_FORMS, value, _quoted_number_hint(value))
 
 
 def _distribution(form: str, p: tuple[float, ...]) -> Uncertain:
     """Check a named distribution's parameters."""
+    shown = ", ".join(f"{v:g}" for v in p)
     if form == "triangular" and not p[0] <= p[1] <= p[2]:
-        raise ValueError(f"triangular needs low <= mode <= high (got {list(p)})")
+        raise UncertainValueError(
+            f"triangular needs low <= mode <= high (got [{shown}]: {_disorder(p)})"
+        )
     if form == "beta" and not (p[0] > 0 and p[1] > 0):
-        raise ValueError(f"beta needs two positive shape parameters (got {list(p)})")
+        raise UncertainValueError(f"beta needs two positive shape parameters (got [{shown}])")
     if form == "normal" and not p[1] > 0:
-        raise ValueError(f"normal needs a positive standard deviation (got {p[1]:g})")
+        raise UncertainValueError(f"normal needs a positive standard deviation (got {p[1]:g})")
     return Uncertain(form, p)  # type: ignore[arg-type]
+
+
+def _disorder(p: tuple[float, ...]) -> str:
+    """Which pair of a triangular's [low, mode, high] is out of order."""
+    if p[0] > p[2]:
+        return "low is above high"
+    return "mode is below low" if p[1] < p[0] else "mode is above high"
+
+
+def _near_hint(word: str, choices: Any) -> str:
+    """'; did you mean 'x'?' for the nearest choice, or '' when none is near."""
+    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def describe(value: Any) -> str:
@@ -157,12 +225,14 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"{str(value).lower()} (a boolean)"
     if isinstance(value, str):
-        return f"'{value}' (a string)"
+        shown = value if len(value) <= _SHOWN else value[: _SHOWN - 3].rstrip() + "..."
+        return f"'{shown}' (a string)"
     if isinstance(value, int | float):
         return f"{value} (a number)"
     if isinstance(value, list):
         return f"a list of {len(value)} item{'s' * (len(value) != 1)}"
     if isinstance(value, dict):
         keys = ", ".join(str(k) for k in list(value)[:3])
-        return f"a mapping with keys {keys}" if value else "an empty mapping"
+        more = ", ..." if len(value) > 3 else ""
+        return f"a mapping with keys {keys}{more}" if value else "an empty mapping"
     return type(value).__name__
