@@ -12,6 +12,8 @@ SHARED = REPO.parent / "shared"
 EXAMPLE = SHARED / "format-example.yaml"
 SCENARIOS = REPO / "scenarios"
 WIDTH = {"COLUMNS": "100"}
+#: Variables that would make rich colour piped output (a CI may set them): unset in tests.
+COLOUR_VARIABLES = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
 
 #: The `run` fixture: the CLI run in-process with the given arguments.
 Run = Callable[..., Result]

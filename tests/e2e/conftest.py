@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_helpers import INVALID, SMALL, WIDTH, Run, big_scenario
+from cli_helpers import COLOUR_VARIABLES, INVALID, SMALL, WIDTH, Run, big_scenario
 from typer.testing import CliRunner, Result
 
 from guarantees.cli.app import app
@@ -23,7 +23,8 @@ def run() -> Run:
     runner = CliRunner()
 
     def invoke(*args: str | Path) -> Result:
-        result = runner.invoke(app, [str(a) for a in args], env=WIDTH)
+        env: dict[str, str | None] = {**WIDTH, **dict.fromkeys(COLOUR_VARIABLES)}
+        result = runner.invoke(app, [str(a) for a in args], env=env)
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
         return result

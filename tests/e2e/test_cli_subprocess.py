@@ -9,7 +9,7 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from cli_helpers import EXAMPLE, WIDTH
+from cli_helpers import COLOUR_VARIABLES, EXAMPLE, WIDTH
 
 #: The console script installed beside the interpreter running the tests (pip install -e .).
 SCRIPT = Path(sys.executable).parent / ("guarantees.exe" if os.name == "nt" else "guarantees")
@@ -21,7 +21,7 @@ def guarantees(*args: str | Path) -> subprocess.CompletedProcess[str]:
         [str(SCRIPT), *map(str, args)],
         capture_output=True,
         text=True,
-        env={**os.environ, **WIDTH},
+        env={k: v for k, v in os.environ.items() if k not in COLOUR_VARIABLES} | WIDTH,
         check=False,
         timeout=120,
     )
