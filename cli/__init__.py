@@ -1,0 +1,1 @@
+"""guarantees.cli: the command line and every renderer."""
