@@ -99,9 +99,8 @@ def main() -> None:
         "pure MB",
         "speed-up",
     ]
-    print(
-        f"# {os.cpu_count()} cores; {sys.version.split()[0]}; command = guarantees evaluate FILE --format json"
-    )
+    machine = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
+    print(f"# {machine}; command = guarantees evaluate FILE --format json")
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     with tempfile.TemporaryDirectory() as tmp:

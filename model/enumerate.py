@@ -311,7 +311,7 @@ class Enumerator:
         return float(self._oriented(self.c.benefit, chunk, extremes).max())
 
 
-def exact_frontier(index: Index, bq: NDArray[np.generic], rq: NDArray[np.generic]) -> Index:
+def exact_frontier(index: Index, bq: Floats, rq: Floats) -> Index:
     """The entries of `index` no other entry dominates (higher is better on both), ties kept."""
     if index.size == 0:
         return index

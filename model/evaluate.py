@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from guarantees.model.compile import CompiledScenario, compile_scenario
+from guarantees.model.concessions import ConcessionSearch
 from guarantees.model.enumerate import Chunk, Enumerator, Progress, exact_frontier, oriented_q
 from guarantees.model.errors import PackageError, TooLargeError, did_you_mean
 from guarantees.model.ranking import rank_keys, rank_order
@@ -30,7 +31,6 @@ from guarantees.model.results import (
     Verdict,
 )
 from guarantees.model.schema import Scenario
-from guarantees.model.concessions import ConcessionSearch
 from guarantees.model.sets import chunk_sets, merge_counts, minimal_sets
 from guarantees.model.values import SCALE, Ints
 from guarantees.model.verdicts import Batch, package_list
@@ -98,8 +98,9 @@ def _acceptable(chunk: Chunk) -> NDArray[np.intp]:
 def _global_frontier(compiled: CompiledScenario, masks: Ints) -> Ints:
     """The frontier among every chunk's frontier packages."""
     batch = Batch(compiled, masks)
-    bq = oriented_q(batch.values[compiled.benefit], compiled.metrics[compiled.benefit].higher)
-    rq = oriented_q(batch.values[compiled.risk], compiled.metrics[compiled.risk].higher)
+    benefit, risk = compiled.metrics[compiled.benefit], compiled.metrics[compiled.risk]
+    bq = oriented_q(batch.values[compiled.benefit], benefit.higher).astype(np.float64)
+    rq = oriented_q(batch.values[compiled.risk], risk.higher).astype(np.float64)
     return masks[exact_frontier(np.arange(masks.size), bq, rq)]
 
 

@@ -56,8 +56,9 @@ class BoundMiss:
 
     @property
     def shortfall(self) -> float:
-        """Distance between value and bound (always positive for a miss)."""
-        return self.bound - self.value if self.side == "min" else self.value - self.bound
+        """Distance between value and bound (positive for a miss), on the 1e-9 grid."""
+        gap = self.bound - self.value if self.side == "min" else self.value - self.bound
+        return round(gap * 1e9) / 1e9
 
     def to_json(self) -> dict[str, Any]:
         return {
