@@ -2,7 +2,8 @@
 
 A concession is a minimal failure set (see docs/explanation/semantics.md). While chunks go
 by, each failure set that is not a proper superset of one already seen may turn out minimal;
-for those, the chunk's best package (least shift, then rank key) is kept. No second pass.
+for all of those at once, the chunk's best package (least shift, then rank key) is found by
+staged group minima, and the best over all chunks is kept. No second pass.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from numpy.typing import NDArray
 
 from guarantees.model.compile import CompiledScenario
 from guarantees.model.enumerate import Chunk
-from guarantees.model.ranking import argbest, reversed_positions
+from guarantees.model.ranking import reversed_positions
 from guarantees.model.sets import ChunkSets, as_int, minimal_sets, not_above
 from guarantees.model.values import SCALE
 
 Key = tuple[int, ...]
+Index = NDArray[np.intp]
+KeyFn = Callable[[Index], NDArray[Any]]
 
 
 @dataclass
@@ -38,54 +41,69 @@ class ConcessionSearch:
             return
         rows = {as_int(sets.sets[j]): int(j) for j in open_rows}
         self.known = minimal_sets([*self.known, *rows])
-        ceiling = chunk.walker.best_benefit(chunk)
-        for failed in self.known:
-            if failed in rows and not self._settled(failed, ceiling):
-                candidate = self._best_in_chunk(chunk, sets.members(rows[failed]), failed)
-                if failed not in self.best or candidate[0] < self.best[failed][0]:
-                    self.best[failed] = candidate
+        wanted = [(s, rows[s]) for s in self.known if s in rows]
+        if not wanted:
+            return
+        group_of = np.full(int(sets.set_keys.max()) + 1, -1, dtype=np.intp)
+        group_of[[sets.set_keys[j] for _, j in wanted]] = np.arange(len(wanted))
+        groups = group_of[sets.key]
+        chosen = np.flatnonzero(groups >= 0)
+        group = groups[chosen]
+        for g, position in _group_best(self._keys(chunk, sets.where[chosen]), group, len(wanted)):
+            index = sets.where[chosen[position]]
+            self._keep(wanted[g][0], chunk, int(index))
 
-    def _settled(self, failed: int, ceiling: float) -> bool:
-        """Whether no package of a chunk whose benefit is at most `ceiling` can do better.
+    def _keys(self, chunk: Chunk, index: Index) -> list[KeyFn]:
+        """Sort keys of packages `index` of the chunk, most significant first, lazily."""
+        c = self.compiled
+        signs = (-1 if c.metrics[c.benefit].higher else 1), (-1 if c.metrics[c.risk].higher else 1)
+        return [
+            lambda at: np.rint(self._shifts(chunk, index[at]) * SCALE),
+            lambda at: signs[0] * chunk.q_at(c.benefit, index[at]),
+            lambda at: signs[1] * chunk.q_at(c.risk, index[at]),
+            lambda at: np.bitwise_count(chunk.masks(index[at])),
+            lambda at: ~reversed_positions(c, chunk.masks(index[at])),
+        ]
 
-        A kept package that needs no shift and has a strictly better benefit cannot be beaten.
-        """
-        kept = self.best.get(failed)
-        return kept is not None and kept[0][0] == 0 and -kept[0][1] > ceiling
+    def _keep(self, failed: int, chunk: Chunk, index: int) -> None:
+        """Keep package `index` of the chunk for `failed` if it beats the kept one."""
+        at = np.array([index])
+        keys = self._keys(chunk, at)
+        key = tuple(int(k(np.array([0]))[0]) for k in keys)
+        if failed not in self.best or key < self.best[failed][0]:
+            self.best[failed] = (key, int(chunk.masks(np.array([index]))[0]), key[0] / SCALE)
 
     def result(self, minimal: list[int]) -> dict[int, tuple[int, float]]:
         """(internal mask, shift) of the package each minimal set opens."""
         return {s: (self.best[s][1], self.best[s][2]) for s in minimal}
 
-    def _best_in_chunk(
-        self, chunk: Chunk, index: NDArray[np.intp], failed: int
-    ) -> tuple[Key, int, float]:
-        """(sort key, mask, shift) of the chunk's best package among `index`."""
-        c = self.compiled
-        q_shift = np.rint(self._shifts(chunk, failed, index) * SCALE).astype(np.int64)
-        signs = (-1 if c.metrics[c.benefit].higher else 1), (-1 if c.metrics[c.risk].higher else 1)
-        masks = chunk.packages[index]
-        keys: list[Callable[[NDArray[np.intp]], NDArray[Any]]] = [
-            lambda at: q_shift[at],
-            lambda at: signs[0] * chunk.q_at(c.benefit, index[at]),
-            lambda at: signs[1] * chunk.q_at(c.risk, index[at]),
-            lambda at: np.bitwise_count(masks[at]),
-            lambda at: ~reversed_positions(c, masks[at]),
-        ]
-        j = argbest(keys, index.size)
-        at = np.array([j])
-        key = tuple(int(k(at)[0]) for k in keys)
-        return key, int(masks[j]), float(q_shift[j]) / SCALE
+    def _shifts(self, chunk: Chunk, index: Index) -> NDArray[np.float64]:
+        """Per package: total shortfall of every bound it misses.
 
-    def _shifts(self, chunk: Chunk, failed: int, index: NDArray[np.intp]) -> NDArray[np.float64]:
-        """Per package: total shortfall of the bounds it misses among the failed limits."""
+        A package passes a limit (no bound missed) or fails it, so summing over every limit
+        of the scenario counts exactly the limits in its failure set.
+        """
         total = np.zeros(index.size)
-        for k, test in enumerate(self.compiled.constraints):
-            if not failed >> k & 1:
-                continue
+        for test in self.compiled.constraints:
             for metric, side, bound in test.bounds:
                 q_value = chunk.q_at(metric, index)
                 q_bound = round(bound * SCALE)
                 miss = q_value < q_bound if side == "min" else q_value > q_bound
                 total += np.where(miss, np.abs(bound - q_value / SCALE), 0.0)
         return total
+
+
+def _group_best(keys: list[KeyFn], group: Index, groups: int) -> list[tuple[int, int]]:
+    """(group, position) of the smallest entry of each group by `keys`, in stages."""
+    candidates = np.arange(group.size)
+    for key in keys:
+        if np.bincount(group[candidates], minlength=groups).max(initial=0) <= 1:
+            break
+        values = np.asarray(key(candidates), dtype=np.float64)
+        lowest = np.full(groups, np.inf)
+        np.minimum.at(lowest, group[candidates], values)
+        candidates = candidates[values == lowest[group[candidates]]]
+    first: dict[int, int] = {}
+    for position in candidates.tolist():
+        first.setdefault(int(group[position]), position)
+    return sorted(first.items())

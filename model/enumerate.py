@@ -40,14 +40,10 @@ class Chunk:
         self._values: dict[int, Floats] = {}
         self._q: dict[int, Floats] = {}
         self.feasible, self.planes = walker.outcomes(self)
-        self._packages: Ints | None = None
 
-    @property
-    def packages(self) -> Ints:
-        """Internal masks of every package of the chunk."""
-        if self._packages is None:
-            self._packages = self.walker.idx | np.uint64(self.prefix)
-        return self._packages
+    def masks(self, index: Index) -> Ints:
+        """Internal masks of the chunk's packages at `index`."""
+        return index.astype(np.uint64) | np.uint64(self.prefix)
 
     def constant(self, metric: int) -> float:
         """The partial value that the chunk's high options give the metric."""
@@ -168,7 +164,7 @@ class Enumerator:
         self._tables: OrderedDict[ir.Node, Bools] = OrderedDict()
         self._order = None if any(self.spanning) else self._frontier_order()
         if self._order is not None:
-            self._sorted_risk = self.low_partials[compiled.risk][self._order]
+            self._sorted_risk = self._risk_key()[self._order]
         benefit = self.low_partials[compiled.benefit]
         self._low_extremes = (float(benefit.min()), float(benefit.max()))
 
@@ -200,6 +196,25 @@ class Enumerator:
             increasing = -part if spec.combine == "noisy_or" else part
             keys.append(-increasing if spec.higher else increasing)
         return np.lexsort(keys)
+
+    def _risk_key(self) -> Floats:
+        """The low partial risk, oriented so that higher is better in every chunk."""
+        spec = self.c.metrics[self.c.risk]
+        part = self.low_partials[self.c.risk]
+        increasing = -part if spec.combine == "noisy_or" else part
+        key: Floats = increasing if spec.higher else -increasing
+        return key
+
+    def _risk_slack(self, chunk: Chunk) -> float:
+        """How far apart two risk keys may be and still tie on the grid in this chunk.
+
+        Values are q(v) = round(v * SCALE): ties need |v1 - v2| < 1 / SCALE. For noisy-or,
+        v = 1 - p * c, so partial values p may differ by up to 1 / (SCALE * c).
+        """
+        if self.c.metrics[self.c.risk].combine != "noisy_or":
+            return 1.0 / SCALE
+        constant = chunk.constant(self.c.risk)
+        return np.inf if constant == 0.0 else 1.0 / (SCALE * constant)
 
     def low_partial(self, metric: int, prefix: int) -> Floats:
         """The low partial table, with the interactions that the prefix completes."""
@@ -288,13 +303,15 @@ class Enumerator:
         if self._order is None:
             candidates = np.flatnonzero(chunk.feasible)
         else:
+            # In benefit order, a package is dominated when an earlier feasible one has a
+            # better risk by more than a grid step; the rest are candidates, checked exactly.
             feasible = chunk.feasible[self._order]
-            risk = self._oriented(self.c.risk, chunk, self._sorted_risk)
-            risk -= (~feasible).astype(np.float64) * 1e300
+            risk = self._sorted_risk - (~feasible).astype(np.float64) * 1e300
             best_before = np.empty_like(risk)
             best_before[0] = -np.inf
             np.maximum.accumulate(risk[:-1], out=best_before[1:])
-            candidates = self._order[feasible & (risk >= best_before)]
+            best_before -= self._risk_slack(chunk)
+            candidates = self._order[np.flatnonzero(feasible & (risk >= best_before))]
         bq, rq = self.axes(chunk, candidates)
         return candidates[exact_frontier(np.arange(candidates.size), bq, rq)]
 

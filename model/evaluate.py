@@ -76,8 +76,8 @@ def _first_pass(walker: Enumerator, progress: Progress | None) -> _Pass:
     search = ConcessionSearch(walker.c)
     for chunk in walker.walk(progress):
         tally.feasible += int(np.count_nonzero(chunk.feasible))
-        tally.acceptable.append(chunk.packages[_acceptable(chunk)])
-        frontier_parts.append(chunk.packages[walker.frontier(chunk)])
+        tally.acceptable.append(chunk.masks(_acceptable(chunk)))
+        frontier_parts.append(chunk.masks(walker.frontier(chunk)))
         sets = chunk_sets(chunk.planes, chunk.feasible)
         set_parts.append((sets.sets, sets.counts))
         search.visit(chunk, sets)
