@@ -23,8 +23,8 @@ from guarantees.model.values import SCALE, CMetric, Floats, Ints, add_term, fini
 Bools = NDArray[np.bool_]
 Index = NDArray[np.intp]
 Q = NDArray[np.int64]
-LOW_BITS = 16
-CACHE_TABLES = 256
+LOW_BITS = 18
+CACHE_TABLES = 64
 Q_LOWEST = np.iinfo(np.int64).min
 Progress = Callable[[int, int], None]
 
