@@ -29,7 +29,7 @@ from guarantees.model.schema import (
     Rule,
     Tradeoff,
 )
-from guarantees.model.uncertain import Uncertain
+from guarantees.model.uncertain import Uncertain, parse_uncertain
 
 _RESERVED = ", ".join(sorted(expr.KEYWORDS))
 _CONSTRAINT: TypeAdapter[Constraint] = TypeAdapter(Constraint)
@@ -166,6 +166,10 @@ def check(parts: Mapping[str, Any], data: Mapping[str, Any]) -> Iterator[Finding
     yield from ctx.names_at(status_quo, ("status_quo",), options_only=True)
     for actor_id, actor in ctx.actors.items():
         yield from _check_actor(ctx, actor_id, actor)
+    raw_options = data.get("options")
+    for option_id, raw in raw_options.items() if isinstance(raw_options, dict) else ():
+        if option_id not in ctx.options and isinstance(raw, dict):
+            yield from _check_values(ctx, _salvaged_values(raw), ("options", option_id))
     raw_actors = data.get("actors")
     for actor_id, raw in raw_actors.items() if isinstance(raw_actors, dict) else ():
         if actor_id not in ctx.actors and isinstance(raw, dict):
@@ -317,6 +321,17 @@ def _check_salvaged(ctx: Context, loc: Loc, raw: Mapping[str, Any]) -> Iterator[
         priority = _valid(_EXPRESSION, entry)
         if priority is not None:
             yield from ctx.expression(priority, (*loc, "priorities", index))
+
+
+def _salvaged_values(raw: Mapping[str, Any]) -> dict[str, Uncertain]:
+    """The valid uncertain values of an option that failed its own checks."""
+    values = {}
+    for key, value in raw.items():
+        try:
+            values[key] = parse_uncertain(value)
+        except ValueError:
+            continue
+    return values
 
 
 def _valid(adapter: TypeAdapter[Any], value: Any) -> Any:
