@@ -38,8 +38,13 @@ _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
 def load(path: str | Path, *, display: str | None = None) -> Scenario:
     """Load and validate one scenario file (raises ScenarioError with every issue)."""
-    doc = read_document(Path(path), display=display)
-    text = Path(path).read_bytes().decode("utf-8", errors="replace").removeprefix("\ufeff")
+    path = Path(path)
+    try:
+        raw = path.read_bytes()  # read once: the file may be a pipe
+    except OSError:  # let the reader say why the file cannot be read
+        return load_document(read_document(path, display=display))
+    doc = parse_document(raw, file=display if display is not None else str(path))
+    text = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
     return load_document(doc, text=text)
 
 
