@@ -14,10 +14,10 @@ from pydantic import ValidationError
 from guarantees.model import expr, load, loads
 from guarantees.model.diagnostics import in_field, part_of, subject, where
 from guarantees.model.errors import ScenarioError
-from guarantees.model.load import inside_string
+from guarantees.model.load import inside_string, load_document
 from guarantees.model.schema import DEFAULT_METRICS, Tradeoff, suggest_name
 from guarantees.model.uncertain import Uncertain
-from guarantees.model.yamlio import Pos
+from guarantees.model.yamlio import Pos, parse_document
 
 REPO = Path(__file__).resolve().parents[2]
 SHAPE = REPO / "docs" / "examples" / "shape.yaml"
@@ -265,3 +265,21 @@ def test_columns_inside_strings(text: str, start: Pos, offset: int, expected: Po
 def test_a_valid_name_is_suggested(written: str, suggested: str) -> None:
     """The near miss offered for an invalid name."""
     assert suggest_name(written) == suggested
+
+
+def test_an_unreadable_file_is_a_scenario_error(tmp_path: Path) -> None:
+    """A missing file is reported like any other problem, at 1:1, with the reason."""
+    with pytest.raises(ScenarioError) as caught:
+        load(tmp_path / "absent.yaml", display="absent.yaml")
+    assert str(caught.value) == "absent.yaml:1:1: cannot read file: No such file or directory"
+
+
+def test_without_the_text_a_multiline_expression_is_placed_on_its_first_line() -> None:
+    """load_document without the source text still reports, at the start of the string."""
+    text = MINIMAL.replace("- veto: troops_inside", "- condition: >\n          a or\n          b")
+    with pytest.raises(ScenarioError) as with_text:
+        loads(text)
+    with pytest.raises(ScenarioError) as without:
+        load_document(parse_document(text, file="<string>"))
+    assert [(i.line, i.col) for i in with_text.value.issues] == [(18, 11), (19, 11)]
+    assert [(i.line, i.col) for i in without.value.issues] == [(18, 11), (18, 16)]
