@@ -175,7 +175,9 @@ class _Builder:
 
     def at_most_one(self, names: tuple[str, ...]) -> ir.Node:
         """At most one of the names matches (a tag matches once, however many options)."""
-        if all(self.names[n].bit_count() == 1 for n in names) and len(set(names)) == len(names):
+        if self.union(names).bit_count() == len(names) and all(
+            self.names[n].bit_count() == 1 for n in names
+        ):  # distinct single options: counting options is counting names
             return ir.CountCmp(self.union(names), "<=", 1)
         pairs = (
             ir.negate(ir.all_of((ir.Has(self.names[a]), ir.Has(self.names[b]))))
