@@ -133,6 +133,32 @@ def explain(
 
 
 @app.command()
+def frontier(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="Scenario file.")],
+    fmt: FormatOpt = Format.table,
+    top: Annotated[
+        int | None,
+        typer.Option("--top", min=1, help="Frontier points and trade-offs shown (default: all)."),
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot",
+            help="Also draw every feasible package, the frontier and the limits (.png or .svg).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the --plot file if it exists.")
+    ] = False,
+) -> None:
+    """The frontier and the trade-offs of a file; with --plot, the trade-off picture."""
+    from guarantees.cli.frontier_command import run_frontier
+
+    with user_errors():
+        run_frontier(file, fmt, top=top, plot=plot, force=force)
+
+
+@app.command()
 def schema(output: OutputOpt = None, force: ForceOpt = False) -> None:
     """The JSON Schema of the scenario format, for completion and checks in an editor."""
     from guarantees.cli.output import Sink

@@ -1,0 +1,93 @@
+"""`guarantees frontier`: the frontier and trade-offs of one file, and the picture on request.
+
+Without `--plot`, it prints the frontier (every point unless `--top`) and the trade-offs, as a
+table, Markdown or JSON, with the same renderers as `evaluate`. With `--plot PATH.png` (or
+`.svg`) it also draws every feasible package (cli/plot.py). Everything that could stop the
+command (the picture's format, matplotlib missing, an existing file) is checked first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from guarantees.cli.figures import image_format, require_matplotlib, write_new_bytes
+from guarantees.cli.formats import Format
+from guarantees.cli.output import Sink, refuse_overwrite
+from guarantees.cli.progress import progress_bar, stderr_is_terminal, wants_progress
+from guarantees.cli.render_json import dumps
+from guarantees.cli.report import Report
+from guarantees.model.evaluate import evaluate
+from guarantees.model.load import load
+from guarantees.model.results import Evaluation
+from guarantees.model.schema import Scenario
+
+FRONTIER_SCHEMA = "guarantees.frontier/1"
+#: The sections of the evaluate report that this command shows.
+SECTIONS = ("Frontier", "Trade-offs")
+
+
+def run_frontier(
+    file: str, fmt: Format, *, top: int | None, plot: Path | None, force: bool
+) -> None:
+    """Load and evaluate one file, print its frontier, and draw it if asked."""
+    if plot is not None:
+        image_format(plot)
+        require_matplotlib("--plot")
+        refuse_overwrite(plot, force=force)
+    scenario = load(file, display=file)
+    show = wants_progress(len(scenario.options), terminal=stderr_is_terminal())
+    with progress_bar(f"Evaluating {file}", enabled=show) as progress:
+        result = evaluate(scenario, progress=progress)
+    _print(file, scenario, result, fmt, top)
+    if plot is not None:
+        write_plot(plot, scenario, result, force=force, progress=show)
+
+
+def _print(file: str, scenario: Scenario, result: Evaluation, fmt: Format, top: int | None) -> None:
+    """The frontier and the trade-offs in the chosen format, on standard output."""
+    sink = Sink()
+    if fmt is Format.json:
+        sink.text(frontier_document(file, result, top=top))
+        return
+    report = frontier_report(file, scenario, result, top)
+    if fmt is Format.markdown:
+        from guarantees.cli.render_markdown import report_markdown
+
+        sink.text(report_markdown(report))
+    else:
+        from guarantees.cli.render_table import report_renderables
+
+        sink.rich(report_renderables(report))
+
+
+def frontier_report(file: str, scenario: Scenario, result: Evaluation, top: int | None) -> Report:
+    """The evaluate report cut to its frontier and trade-off sections (all entries by default)."""
+    from guarantees.cli.report_evaluate import evaluation_report
+
+    everything = max(len(result.frontier), len(result.tradeoffs), 1)
+    full = evaluation_report(file, scenario, result, everything if top is None else top)
+    sections = tuple(s for s in full.sections if s.title in SECTIONS)
+    return Report(full.title, full.facts, sections)
+
+
+def frontier_document(file: str, result: Evaluation, *, top: int | None) -> str:
+    """The `guarantees.frontier/1` JSON document: the evaluate result's frontier parts."""
+    whole = result.to_json(top=top)
+    keys = ("scenario", "tradeoff", "counts", "frontier", "tradeoffs", "truncated")
+    document: dict[str, Any] = {"schema": FRONTIER_SCHEMA, "file": file}
+    document.update({key: whole[key] for key in keys})
+    return dumps(document)
+
+
+def write_plot(
+    path: Path, scenario: Scenario, result: Evaluation, *, force: bool, progress: bool = False
+) -> None:
+    """Draw every feasible package, the frontier and the limits, and write the picture."""
+    from guarantees.cli.plot import figure_bytes, frontier_figure
+    from guarantees.model.points import limit_lines, package_points
+
+    with progress_bar(f"Plotting {path}", enabled=progress) as advance:
+        points = package_points(scenario, progress=advance)
+    figure = frontier_figure(scenario, result, points, limit_lines(scenario))
+    write_new_bytes(path, figure_bytes(figure, image_format(path)), force=force)
