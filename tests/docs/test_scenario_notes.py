@@ -1,0 +1,117 @@
+"""The shipped scenarios say what each judgement rests on, and the docs explain every one.
+
+- Every option, interaction, rule and actor constraint of a shipped scenario has a `note` and
+  a `source` that its `sources:` section defines.
+- Every note on something with a number (a metric value, a limit) says whether the number is
+  a judgement: it uses "judgement", "guess" or "modelling choice".
+- Notes and teaching pages paraphrase the source texts: no run of eight words is copied from
+  them (checked when the texts are present, in ../shared/seeds/).
+- docs/scenarios.md has a section for every shipped scenario, with what `evaluate` says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+REPO = Path(__file__).resolve().parents[2]
+SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml"))
+SEEDS = REPO.parent / "shared" / "seeds"
+TEACHING = [
+    REPO / "docs" / "scenarios.md",
+    REPO / "docs" / "tutorial.md",
+    *sorted((REPO / "docs" / "exercises").glob("*")),
+]
+JUDGEMENT = re.compile(r"judgement|guess|modelling choice", re.IGNORECASE)
+RUN = 8
+
+
+def load(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+    return data
+
+
+def entries(scenario: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(where, mapping) for every option, interaction, rule and constraint."""
+    for option_id, option in scenario["options"].items():
+        yield f"option {option_id}", option
+    for kind in ("interactions", "rules"):
+        for i, entry in enumerate(scenario.get(kind) or []):
+            yield f"{kind} {entry.get('id', i)}", entry
+    for actor_id, actor in scenario["actors"].items():
+        for i, constraint in enumerate(actor.get("constraints") or []):
+            yield f"{actor_id}.{constraint.get('id', i)}", constraint
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_every_entry_has_a_note_and_a_source_that_resolves(path: Path) -> None:
+    scenario = load(path)
+    sources = set(scenario.get("sources") or {})
+    metrics = set(scenario.get("metrics") or {"deterrence": {}, "escalation": {}})
+    problems = []
+    for where, entry in entries(scenario):
+        note = str(entry.get("note") or "")
+        if not note.strip():
+            problems.append(f"{where}: no note")
+        if entry.get("source") not in sources:
+            problems.append(f"{where}: source {entry.get('source')!r} not in sources:")
+        has_number = "limit" in entry or bool(metrics & set(entry))
+        if has_number and not JUDGEMENT.search(note):
+            problems.append(f"{where}: the note does not say whether its number is a judgement")
+    assert problems == []
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, lower case, apostrophes (straight or curly) dropped."""
+    return re.findall(r"[a-z0-9]+", re.sub(r"['\u2019]", "", text.lower()))
+
+
+def copied_runs(text: str, seeds: set[tuple[str, ...]]) -> list[str]:
+    found = words(text)
+    return sorted(
+        {
+            " ".join(found[i : i + RUN])
+            for i in range(len(found) - RUN + 1)
+            if tuple(found[i : i + RUN]) in seeds
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def seed_runs() -> set[tuple[str, ...]]:
+    texts = sorted(SEEDS.glob("0*.txt"))
+    if not texts:
+        pytest.skip("the source texts are not present")
+    found = words(" ".join(t.read_text(encoding="utf-8") for t in texts))
+    return {tuple(found[i : i + RUN]) for i in range(len(found) - RUN + 1)}
+
+
+@pytest.mark.parametrize("path", SCENARIOS + TEACHING, ids=lambda p: str(p.relative_to(REPO)))
+def test_no_sentence_is_copied_from_the_source_texts(
+    path: Path, seed_runs: set[tuple[str, ...]]
+) -> None:
+    assert copied_runs(path.read_text(encoding="utf-8"), seed_runs) == []
+
+
+def test_scenarios_page_explains_every_shipped_scenario() -> None:
+    page = (REPO / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    assert "to be filled" not in page
+    for path in SCENARIOS:
+        scenario_id = load(path)["id"]
+        section = page.split(f"\n## {scenario_id}\n", 1)
+        assert len(section) == 2, f"no section `## {scenario_id}`"
+        body = section[1].split("\n## ", 1)[0]
+        for part in (
+            "**What it models.**",
+            "**Main modelling choices.**",
+            "### What `evaluate` says",
+        ):
+            assert part in body, f"{scenario_id}: no {part}"
+        for question in ("acceptable package?", "trade-off bites", "Who blocks", "concession"):
+            assert question in body, f"{scenario_id}: does not answer {question!r}"
+        assert f"| `{scenario_id}` |" in page, f"{scenario_id} is not in the summary table"
