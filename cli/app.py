@@ -159,6 +159,25 @@ def frontier(
 
 
 @app.command()
+def report(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="Scenario file.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The HTML file to write (a new file).")
+    ],
+    top: Annotated[
+        int | None,
+        typer.Option("--top", min=1, help="Entries shown per list of results (default: 10)."),
+    ] = None,
+    force: ForceOpt = False,
+) -> None:
+    """A self-contained HTML handout: summary, results, the trade-off picture, sources."""
+    from guarantees.cli.report_html import run_report
+
+    with user_errors():
+        run_report(file, output, top=top, force=force)
+
+
+@app.command()
 def schema(output: OutputOpt = None, force: ForceOpt = False) -> None:
     """The JSON Schema of the scenario format, for completion and checks in an editor."""
     from guarantees.cli.output import Sink

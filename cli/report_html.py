@@ -1,0 +1,225 @@
+"""`guarantees report`: one self-contained HTML handout for a scenario.
+
+The page needs no network to be viewed: styles are inline (cli/templates/report.html), the
+trade-off picture is embedded as an SVG data URI (vector, so it prints sharp; an <img>, so
+nothing in it can run). It holds the scenario's summary, the results of `evaluate` (the same
+sections as the terminal view), the picture, the scenario itself (options, rules, actors and
+their constraints, each with its source) and the sources. Sections from later analyses
+(robustness, stability) are passed in as `extra` and appear after the results.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from html import escape
+from importlib.resources import files
+from pathlib import Path
+from string import Template
+
+from guarantees.cli.figures import require_matplotlib, write_new_bytes
+from guarantees.cli.output import refuse_overwrite
+from guarantees.cli.progress import progress_bar, stderr_is_terminal, wants_progress
+from guarantees.cli.render_html import section_html, text
+from guarantees.cli.report import Column, Section, Table, metric_header, source_text
+from guarantees.model.evaluate import evaluate
+from guarantees.model.load import load
+from guarantees.model.results import ConstraintRef, Evaluation
+from guarantees.model.schema import Scenario
+
+#: Entries shown per list of results (acceptable packages, frontier points, ...).
+DEFAULT_TOP = 10
+
+
+def run_report(file: str, output: Path, *, top: int | None, force: bool) -> None:
+    """Evaluate and draw one file and write its HTML handout to a new file."""
+    require_matplotlib("report")
+    refuse_overwrite(output, force=force)
+    scenario = load(file, display=file)
+    show = wants_progress(len(scenario.options), terminal=stderr_is_terminal())
+    with progress_bar(f"Evaluating {file}", enabled=show) as progress:
+        result = evaluate(scenario, progress=progress)
+    svg = _picture(scenario, result, show)
+    page = report_page(file, scenario, result, svg, top=DEFAULT_TOP if top is None else top)
+    write_new_bytes(output, page.encode("utf-8"), force=force)
+
+
+def _picture(scenario: Scenario, result: Evaluation, show: bool) -> bytes:
+    """The trade-off picture as SVG."""
+    from guarantees.cli.plot import figure_bytes, frontier_figure
+    from guarantees.model.points import limit_lines, package_points
+
+    with progress_bar("Plotting", enabled=show) as progress:
+        points = package_points(scenario, progress=progress)
+    return figure_bytes(frontier_figure(scenario, result, points, limit_lines(scenario)), "svg")
+
+
+def report_page(
+    file: str,
+    scenario: Scenario,
+    result: Evaluation,
+    svg: bytes,
+    *,
+    top: int,
+    extra: Sequence[Section] = (),
+) -> str:
+    """The whole page: header, picture, results, any extra sections, scenario, sources."""
+    from guarantees.cli.report_evaluate import evaluation_report
+
+    report = evaluation_report(file, scenario, result, top)
+    body = [
+        _header(scenario, report.facts),
+        _figure(scenario, result, svg),
+        '<h2 id="results">Results</h2>',
+        *(section_html(s, level=3) for s in report.sections),
+        *(section_html(s) for s in extra),
+        '<h2 id="scenario">The scenario</h2>',
+        *(section_html(s, level=3) for s in scenario_sections(scenario)),
+        _sources(scenario),
+        _footer(file, result),
+    ]
+    template = Template(
+        files("guarantees.cli").joinpath("templates/report.html").read_text("utf-8")
+    )
+    return template.substitute(
+        title=text(scenario.title), generator=_generator(), body="\n".join(body)
+    )
+
+
+def _generator() -> str:
+    from importlib.metadata import version
+
+    return f"guarantees {version('guarantees')}"
+
+
+def _header(scenario: Scenario, facts: tuple[str, ...]) -> str:
+    """Title, summary and the counts."""
+    parts = ["<header>", f"<h1>{text(scenario.title)}</h1>"]
+    if scenario.summary:
+        parts.append(f'<p class="summary">{text(scenario.summary.strip())}</p>')
+    parts.append('<ul class="facts">')
+    parts += [f"<li>{text(fact)}</li>" for fact in facts]
+    parts += ["</ul>", "</header>"]
+    return "\n".join(parts)
+
+
+def _figure(scenario: Scenario, result: Evaluation, svg: bytes) -> str:
+    """The picture, embedded, with a caption that says how to read it."""
+    data = base64.b64encode(svg).decode("ascii")
+    benefit, risk = result.benefit, result.risk
+    caption = (
+        f"Every feasible package by {metric_header(scenario, benefit)} (across) and "
+        f"{metric_header(scenario, risk)} (up). Green circles: acceptable to every actor; "
+        "orange triangles: held back only by metric limits (trade-offs); vermilion crosses: "
+        "blocked by a veto, demand or condition. The black line is the frontier; dashed lines "
+        "are actors' limits, shaded over their range when uncertain."
+    )
+    alt = f"Trade-off plot of {benefit} against {risk} for {scenario.title}"
+    return (
+        '<section id="picture">\n<h2>The trade-off at a glance</h2>\n<figure>\n'
+        f'<img alt="{escape(alt, quote=True)}" src="data:image/svg+xml;base64,{data}">\n'
+        f"<figcaption>{text(caption)}</figcaption>\n</figure>\n</section>"
+    )
+
+
+def scenario_sections(scenario: Scenario) -> tuple[Section, ...]:
+    """The scenario as tables: options, interactions, rules, actors' constraints."""
+    sections = [_options(scenario)]
+    if scenario.interactions:
+        sections.append(_interactions(scenario))
+    if scenario.rules:
+        sections.append(_rules(scenario))
+    sections.append(_actors(scenario))
+    return tuple(sections)
+
+
+def _options(scenario: Scenario) -> Section:
+    """Each option with its values as written (ranges and distributions kept), tags, source."""
+    columns = (Column("option"), Column("values"), Column("tags"), Column("source and note"))
+    rows = tuple(
+        (
+            f"{option_id}\n{option.label}",
+            "\n".join(f"{metric_header(scenario, m)}: {v}" for m, v in option.values.items()),
+            ", ".join(option.tags),
+            _cited(scenario, option.source, option.note),
+        )
+        for option_id, option in scenario.options.items()
+    )
+    text_ = "Values as the scenario gives them: a range [low, high] or a distribution is uncertain."
+    return Section("Options", (text_,), Table(columns, rows))
+
+
+def _interactions(scenario: Scenario) -> Section:
+    """Terms added to packages holding all of some options."""
+    columns = (Column("when a package holds all of"), Column("adds"), Column("source and note"))
+    rows = tuple(
+        (
+            ", ".join(i.all_of),
+            "; ".join(f"{m} {v}" for m, v in i.values.items()),
+            _cited(scenario, i.source, i.note),
+        )
+        for i in scenario.interactions
+    )
+    return Section("Interactions", (), Table(columns, rows))
+
+
+def _rules(scenario: Scenario) -> Section:
+    """Scenario-level feasibility: a package that breaks one is not on the table."""
+    from guarantees.cli.report_explain import constraint_text
+
+    rows = tuple(
+        (
+            ConstraintRef(None, i, rule.kind, rule.id).label,
+            constraint_text(rule),
+            _cited(scenario, rule.source, rule.note),
+        )
+        for i, rule in enumerate(scenario.rules)
+    )
+    columns = (Column("rule"), Column("says"), Column("source and note"))
+    return Section(
+        "Rules", ("A package that breaks a rule is not on the table.",), Table(columns, rows)
+    )
+
+
+def _actors(scenario: Scenario) -> Section:
+    """Every actor's constraints, in file order, each with what it says and its source."""
+    from guarantees.cli.report_explain import constraint_text
+
+    rows = tuple(
+        (
+            f"{actor.name} ({actor_id})" if i == 0 else "",
+            ConstraintRef(actor_id, i, c.kind, c.id).label,
+            constraint_text(c),
+            _cited(scenario, c.source, c.note),
+        )
+        for actor_id, actor in scenario.actors.items()
+        for i, c in enumerate(actor.constraints)
+    )
+    columns = (Column("actor"), Column("constraint"), Column("says"), Column("source and note"))
+    return Section("Actors and their constraints", (), Table(columns, rows))
+
+
+def _cited(scenario: Scenario, source: str | None, note: str | None) -> str:
+    """`source: ...` and the note, on separate lines."""
+    lines = [f"source: {source_text(scenario, source)}"] if source else []
+    return "\n".join(lines + ([note.strip()] if note else []))
+
+
+def _sources(scenario: Scenario) -> str:
+    """The scenario's sources, by id."""
+    if not scenario.sources:
+        return '<h3 id="sources">Sources</h3>\n<p>The scenario lists no sources.</p>'
+    items = "\n".join(
+        f"<dt>{text(key)}</dt><dd>{text(value)}</dd>" for key, value in scenario.sources.items()
+    )
+    heading = '<section id="sources">\n<h3>Sources</h3>\n<dl class="sources">'
+    return f"{heading}\n{items}\n</dl>\n</section>"
+
+
+def _footer(file: str, result: Evaluation) -> str:
+    """Where the page came from: the file, the scenario's hash and the version."""
+    line = (
+        f"Made by {_generator()} from {file} "
+        f"(scenario {result.scenario_id}, {result.scenario_hash})."
+    )
+    return f"<footer><p>{text(line)}</p></footer>"

@@ -1,0 +1,233 @@
+"""`guarantees report`: one self-contained HTML handout, checked as text and in a real browser.
+
+The browser test opens the page in headless Chromium (Debian's `chromium`, which .ci/run
+installs when it is missing), takes a screenshot and checks that it is the size asked for
+and not blank, and that the embedded picture was drawn; the page's text is read back from
+the browser's DOM for the key figures. Without Chromium the test is skipped, unless
+GUARANTEES_REQUIRE_CHROMIUM is set (as .ci/run sets it), when it fails.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from cli_helpers import INVALID_ISSUES, SCENARIOS, Run
+from matplotlib.image import imread
+from typer.testing import CliRunner
+
+from guarantees.cli.app import app
+from guarantees.cli.report import Section
+from guarantees.cli.report_html import report_page
+from guarantees.model import loads
+from guarantees.model.evaluate import evaluate
+
+BASELINE = SCENARIOS / "coalition-baseline.yaml"
+WINDOW = (1200, 1600)
+
+HOSTILE = """\
+format: guarantees/1
+id: hostile
+title: "Tags <script>alert('title')</script> & friends"
+summary: "A summary with <b>markup</b> & an ampersand."
+sources:
+  memo: "Memo <i>internal</i> & co"
+options:
+  a:
+    label: "Option <img src=x onerror=alert(1)>"
+    deterrence: 0.5
+    escalation: 0.2
+    source: memo
+    note: "A note with </td></tr></table> in it."
+actors:
+  x:
+    name: "X <u>"
+    constraints:
+      - {limit: {escalation: {max: 0.1}}, note: "<script>alert('note')</script>", source: memo}
+"""
+
+
+@pytest.fixture(scope="module")
+def baseline_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of the baseline scenario, written once through the command line."""
+    path = tmp_path_factory.mktemp("report") / "baseline.html"
+    result = CliRunner().invoke(app, ["report", str(BASELINE), "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_the_page_holds_summary_results_picture_scenario_and_sources(baseline_page: Path) -> None:
+    page = baseline_page.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<title>Coalition of the willing after a ceasefire (baseline)</title>" in page
+    assert "The menu of guarantees discussed in August 2025" in page  # the summary
+    assert "13 options, 8 actors: 8192 packages, 2688 feasible, 0 acceptable" in page
+    for heading in ("Acceptable packages", "Frontier", "Trade-offs", "Blocks", "Concessions"):
+        assert f"<h3>{heading}</h3>" in page, heading
+    assert "Sole blocker: ukraine (30 packages rejected by no one else)." in page
+    assert "ukraine.deterrence_floor (limit): deterrence 0.574 below min 0.650 by 0.076" in page
+    # the scenario itself, each constraint with its source, and the sources
+    assert "<h3>Options</h3>" in page
+    assert "<h3>Actors and their constraints</h3>" in page
+    assert "veto: nato_country_forces" in page
+    assert "source: BBC analysis of security guarantee options, August 2025 (translated)" in page
+    assert "<dt>northwood-mar-2025</dt>" in page
+
+
+def test_the_page_needs_no_network(baseline_page: Path) -> None:
+    page = baseline_page.read_text(encoding="utf-8")
+    links = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)""", page)
+    assert links  # the picture
+    assert all(link.startswith("data:") for link in links)
+    assert "<link" not in page
+    assert "<script" not in page
+    assert "@import" not in page
+    assert "<style>" in page  # styles inline
+    assert "@media print" in page
+
+
+def test_the_picture_is_an_embedded_svg(baseline_page: Path) -> None:
+    page = baseline_page.read_text(encoding="utf-8")
+    (data,) = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', page)
+    svg = base64.b64decode(data).decode("utf-8")
+    assert "<svg" in svg
+    assert 'id="frontier"' in svg
+
+
+def test_scenario_text_is_escaped(run: Run, tmp_path: Path) -> None:
+    source = tmp_path / "hostile.yaml"
+    source.write_text(HOSTILE, encoding="utf-8")
+    out = tmp_path / "hostile.html"
+    assert run("report", source, "-o", out).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<script" not in page
+    assert "<img src=x" not in page
+    assert "<b>markup" not in page
+    assert "</td></tr></table> in it" not in page
+    assert "Tags &lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt; &amp; friends" in page
+    assert "Option &lt;img src=x onerror=alert(1)&gt;" in page
+    assert "Memo &lt;i&gt;internal&lt;/i&gt; &amp; co" in page
+
+
+def test_refuses_to_overwrite_unless_forced(run: Run, small: Path, tmp_path: Path) -> None:
+    out = tmp_path / "page.html"
+    out.write_text("mine", encoding="utf-8")
+    result = run("report", small, "-o", out)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {out} already exists; use --force to overwrite it\n"
+    assert out.read_text(encoding="utf-8") == "mine"
+    assert run("report", small, "-o", out, "--force").exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_output_is_required(run: Run, small: Path) -> None:
+    result = run("report", small)
+    assert result.exit_code == 2
+    assert "--output" in result.output
+
+
+def test_top_cuts_the_lists(run: Run, small: Path, tmp_path: Path) -> None:
+    out = tmp_path / "page.html"
+    assert run("report", small, "-o", out, "--top", "1").exit_code == 0
+    assert "Showing 1 of 3 acceptable packages" in out.read_text(encoding="utf-8")
+
+
+def test_invalid_file_writes_nothing(run: Run, invalid: Path, tmp_path: Path) -> None:
+    out = tmp_path / "page.html"
+    result = run("report", invalid, "-o", out)
+    assert result.exit_code == 2
+    for issue in INVALID_ISSUES:
+        assert f"{invalid}{issue}" in result.stderr
+    assert not out.exists()
+
+
+def test_without_matplotlib_says_how_to_install_it(
+    run: Run, small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    result = run("report", small, "-o", tmp_path / "page.html")
+    assert result.exit_code == 2
+    assert "pip install 'guarantees[plot]'" in result.stderr
+    assert not (tmp_path / "page.html").exists()
+
+
+def test_extra_sections_come_after_the_results() -> None:
+    scenario = loads(HOSTILE)
+    extra = (Section("Robustness", ("Acceptable in 80% of draws <b>.",)),)
+    page = report_page("h.yaml", scenario, evaluate(scenario), b"<svg/>", top=5, extra=extra)
+    assert page.index("<h3>Concessions</h3>") < page.index("<h2>Robustness</h2>")
+    assert page.index("<h2>Robustness</h2>") < page.index('<h2 id="scenario">')
+    assert "Acceptable in 80% of draws &lt;b&gt;." in page
+
+
+# --- in a real browser ------------------------------------------------------------------
+
+
+def _chromium() -> str:
+    """The Chromium executable, or skip (fail when GUARANTEES_REQUIRE_CHROMIUM is set)."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("GUARANTEES_REQUIRE_CHROMIUM"):
+            pytest.fail("chromium is required (GUARANTEES_REQUIRE_CHROMIUM) but not installed")
+        pytest.skip("chromium is not installed (.ci/run installs it)")
+    return found
+
+
+def _browse(page: Path, tmp_path: Path, *action: str) -> subprocess.CompletedProcess[str]:
+    """Run headless Chromium on the page, offline and with a fresh profile."""
+    command = [
+        _chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--window-size={WINDOW[0]},{WINDOW[1]}",
+        *action,
+        page.resolve().as_uri(),
+    ]
+    return subprocess.run(command, capture_output=True, text=True, check=False, timeout=180)
+
+
+def test_chromium_renders_the_page_with_its_picture(baseline_page: Path, tmp_path: Path) -> None:
+    shot = tmp_path / "shot.png"
+    done = _browse(baseline_page, tmp_path, f"--screenshot={shot}")
+    assert shot.exists(), done.stderr
+    pixels = imread(io.BytesIO(shot.read_bytes()), format="png")[..., :3]
+    assert pixels.shape[:2] == (WINDOW[1], WINDOW[0])
+    assert pixels.std() > 0.05  # not blank
+    assert (pixels.min(axis=-1) < 0.5).mean() > 0.01  # dark text and lines
+    # the embedded picture was drawn: its orange and vermilion markers are on screen
+    for colour in ((0.902, 0.624, 0.0), (0.835, 0.369, 0.0)):
+        assert (np.abs(pixels - colour).max(axis=-1) < 0.1).sum() > 30, colour
+
+
+def test_chromium_reads_the_key_figures(baseline_page: Path, tmp_path: Path) -> None:
+    done = _browse(baseline_page, tmp_path, "--dump-dom")
+    assert done.returncode == 0, done.stderr
+    dom = done.stdout
+    assert "13 options, 8 actors: 8192 packages, 2688 feasible, 0 acceptable" in dom
+    assert "72 points where no feasible package does better on both" in dom
+    assert "ukraine.deterrence_floor (limit)" in dom  # the smallest concession
+    assert "Sole blocker: ukraine" in dom
+
+
+def test_chromium_prints_the_page(baseline_page: Path, tmp_path: Path) -> None:
+    pdf = tmp_path / "page.pdf"
+    _browse(baseline_page, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    assert pdf.exists()
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page\b", data)) >= 3
