@@ -19,7 +19,7 @@ from guarantees.model.compile import CompiledScenario
 from guarantees.model.enumerate import Chunk
 from guarantees.model.ranking import reversed_positions
 from guarantees.model.sets import ChunkSets, as_int, minimal_sets, not_above
-from guarantees.model.values import SCALE
+from guarantees.model.values import SCALE, q_scalar
 
 Key = tuple[int, ...]
 Index = NDArray[np.intp]
@@ -58,7 +58,7 @@ class ConcessionSearch:
         c = self.compiled
         signs = (-1 if c.metrics[c.benefit].higher else 1), (-1 if c.metrics[c.risk].higher else 1)
         return [
-            lambda at: np.rint(self._shifts(chunk, index[at]) * SCALE),
+            lambda at: self._shifts(chunk, index[at]),
             lambda at: signs[0] * chunk.q_at(c.benefit, index[at]),
             lambda at: signs[1] * chunk.q_at(c.risk, index[at]),
             lambda at: np.bitwise_count(chunk.masks(index[at])),
@@ -78,7 +78,7 @@ class ConcessionSearch:
         return {s: (self.best[s][1], self.best[s][2]) for s in minimal}
 
     def _shifts(self, chunk: Chunk, index: Index) -> NDArray[np.float64]:
-        """Per package: total shortfall of every bound it misses.
+        """Per package: total shortfall of every bound it misses, in grid steps.
 
         A package passes a limit (no bound missed) or fails it, so summing over every limit
         of the scenario counts exactly the limits in its failure set.
@@ -87,9 +87,9 @@ class ConcessionSearch:
         for test in self.compiled.constraints:
             for metric, side, bound in test.bounds:
                 q_value = chunk.q_at(metric, index)
-                q_bound = round(bound * SCALE)
+                q_bound = q_scalar(bound)
                 miss = q_value < q_bound if side == "min" else q_value > q_bound
-                total += np.where(miss, np.abs(bound - q_value / SCALE), 0.0)
+                total += np.where(miss, np.abs(q_bound - q_value), 0.0)
         return total
 
 

@@ -18,7 +18,21 @@ from numpy.typing import NDArray
 
 from guarantees.model import ir
 from guarantees.model.compile import CompiledScenario, Test
-from guarantees.model.values import SCALE, CMetric, Floats, Ints, add_term, finish, merge, partials
+from guarantees.model.values import (
+    CUT,
+    NEUTRAL,
+    SCALE,
+    CMetric,
+    Floats,
+    Ints,
+    add_term,
+    finish,
+    merge,
+    partials,
+    q,
+    q_scalar,
+    quantize,
+)
 
 Bools = NDArray[np.bool_]
 Index = NDArray[np.intp]
@@ -66,7 +80,7 @@ class Chunk:
     def q(self, metric: int) -> Floats:
         """Every package's value for a metric on the comparison grid (as floats)."""
         if metric not in self._q:
-            self._q[metric] = np.rint(self.value(metric) * SCALE)
+            self._q[metric] = q(self.value(metric))
         return self._q[metric]
 
     def q_at(self, metric: int, index: Index) -> Floats:
@@ -75,25 +89,25 @@ class Chunk:
             return self._q[metric][index]
         combine = self.walker.c.metrics[metric].combine
         merged = merge(combine, self.partial(metric)[index], self.constant(metric))
-        q: Floats = np.rint(finish(combine, merged) * SCALE)
-        return q
+        on_grid: Floats = q(finish(combine, merged))
+        return on_grid
 
     def compare(self, node: ir.MetricCmp) -> Bools:
         """A metric comparison for every package, against the partial table where possible."""
         spec = self.walker.c.metrics[node.metric]
         if spec.combine not in ("noisy_or", "sum"):
-            return ir.q_compare(self.q(node.metric), node.op, node.value, SCALE)
+            return ir.q_compare(self.q(node.metric), node.op, node.value)
         return _partial_compare(spec, self.partial(node.metric), self.constant(node.metric), node)
 
 
 def _partial_compare(spec: CMetric, partial: Floats, constant: float, node: ir.MetricCmp) -> Bools:
     """`q(value) op q(x)` decided on partial values: a value interval is a partial interval.
 
-    q(v) >= k holds exactly when v >= (k - 1/2) / SCALE (up to the measure-zero boundary), so
-    every comparison is an interval of values; for noisy-or v = 1 - p * c and for a sum
-    v = p + c, so it is an interval of partial values p with per-chunk ends.
+    q(v) >= k holds exactly when v >= (k - CUT) / SCALE, so every comparison is an interval
+    of values; for noisy-or v = 1 - p * c and for a sum v = p + c, so it is an interval of
+    partial values p with per-chunk ends.
     """
-    k = float(np.rint(node.value * SCALE))
+    k = float(q_scalar(node.value))
     low, high = _value_interval(node.op, k)
     if spec.combine == "sum":
         return _in_interval(partial, low - constant, high - constant, node.op)
@@ -105,14 +119,14 @@ def _partial_compare(spec: CMetric, partial: Floats, constant: float, node: ir.M
 
 def _value_interval(op: str, k: float) -> tuple[float, float]:
     """Values v with q(v) op k form [low, high) (or its complement for '!=')."""
-    half = 0.5
+    at, above = k - CUT, k + 1 - CUT
     bounds = {
-        ">=": (k - half, np.inf),
-        ">": (k + half, np.inf),
-        "<=": (-np.inf, k + half),
-        "<": (-np.inf, k - half),
-        "==": (k - half, k + half),
-        "!=": (k - half, k + half),
+        ">=": (at, np.inf),
+        ">": (above, np.inf),
+        "<=": (-np.inf, above),
+        "<": (-np.inf, at),
+        "==": (at, above),
+        "!=": (at, above),
     }[op]
     return bounds[0] / SCALE, bounds[1] / SCALE
 
@@ -162,7 +176,7 @@ class Enumerator:
         self._residuals: list[dict[int, ir.Node]] = [{} for _ in self.tests]
         self._high_masks = [_high_mask(node, self.low_mask) for node in self.fails]
         self._tables: OrderedDict[ir.Node, Bools] = OrderedDict()
-        self._order = None if any(self.spanning) else self._frontier_order()
+        self._order = self._frontier_order() if self._presortable() else None
         if self._order is not None:
             self._sorted_risk = self._risk_key()[self._order]
         benefit = self.low_partials[compiled.benefit]
@@ -182,6 +196,16 @@ class Enumerator:
                 present = self.idx & np.uint64(low_part) == np.uint64(low_part)
                 out.append((high_part, present, term))
         return out
+
+    def _presortable(self) -> bool:
+        """Whether one order of the low parts orders every chunk by (benefit, risk).
+
+        It does when merging the chunk's constant is monotone in the low partial value: true
+        for noisy-or and sums, but not for max and min (an empty max is 0, above a negative
+        term), nor when an interaction reaches across the split.
+        """
+        axes = (self.c.metrics[self.c.benefit], self.c.metrics[self.c.risk])
+        return not any(self.spanning) and all(m.combine in ("noisy_or", "sum") for m in axes)
 
     def _frontier_order(self) -> Index:
         """Low packages by better benefit, then better risk: one order valid in every chunk.
@@ -208,7 +232,7 @@ class Enumerator:
     def _risk_slack(self, chunk: Chunk) -> float:
         """How far apart two risk keys may be and still tie on the grid in this chunk.
 
-        Values are q(v) = round(v * SCALE): ties need |v1 - v2| < 1 / SCALE. For noisy-or,
+        Values tie on the grid only if |v1 - v2| < 1 / SCALE (see values.q). For noisy-or,
         v = 1 - p * c, so partial values p may differ by up to 1 / (SCALE * c).
         """
         if self.c.metrics[self.c.risk].combine != "noisy_or":
@@ -295,8 +319,8 @@ class Enumerator:
         """Oriented grid values from partial values of a chunk."""
         spec = self.c.metrics[metric]
         value = finish(spec.combine, merge(spec.combine, partial, chunk.constant(metric)))
-        q: Floats = np.rint(value * SCALE)
-        return q if spec.higher else -q
+        on_grid = q(value)
+        return on_grid if spec.higher else -on_grid
 
     def frontier(self, chunk: Chunk) -> Index:
         """Indices of the chunk's feasible packages that no other of them dominates."""
@@ -324,7 +348,9 @@ class Enumerator:
             partial = chunk.partial(self.c.benefit)
             extremes = np.array([partial.min(), partial.max()])
         else:
-            extremes = np.array(self._low_extremes)
+            extremes = np.array(
+                [*self._low_extremes, NEUTRAL[self.c.metrics[self.c.benefit].combine]]
+            )
         return float(self._oriented(self.c.benefit, chunk, extremes).max())
 
 
@@ -346,8 +372,8 @@ def exact_frontier(index: Index, bq: Floats, rq: Floats) -> Index:
 
 def oriented_q(values: Floats, higher: bool) -> Q:
     """Quantised values, negated when lower is better."""
-    q = np.rint(values * SCALE).astype(np.int64)
-    return q if higher else -q
+    on_grid = quantize(values)
+    return on_grid if higher else -on_grid
 
 
 def _high_mask(node: ir.Node, low_mask: int) -> int:

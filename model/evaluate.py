@@ -32,7 +32,7 @@ from guarantees.model.results import (
 )
 from guarantees.model.schema import Scenario
 from guarantees.model.sets import chunk_sets, merge_counts, minimal_sets
-from guarantees.model.values import SCALE, Ints
+from guarantees.model.values import Ints, q_scalar
 from guarantees.model.verdicts import Batch, package_list
 
 MAX_OPTIONS = 26
@@ -217,7 +217,7 @@ def _concessions(compiled: CompiledScenario, tally: _Pass) -> tuple[Concession, 
             found,
             key=lambda c: (
                 len(c.constraints),
-                round(c.shift * SCALE),
+                q_scalar(c.shift),
                 _rank_tuple(compiled, c.package.options),
                 [
                     r.index if r.actor is None else compiled.actors.index(r.actor)

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from guarantees.model.values import q, q_scalar
+
 Bools = NDArray[np.bool_]
 Ints = NDArray[np.uint64]
 Floats = NDArray[np.float64]
@@ -203,11 +205,11 @@ def _fold(
     return out
 
 
-def metric_compare(values: Floats, op: str, bound: float, scale: float) -> Bools:
-    """`values op bound` on the quantised grid: round(v * scale) op round(bound * scale)."""
-    return q_compare(np.rint(values * scale), op, bound, scale)
+def metric_compare(values: Floats, op: str, bound: float) -> Bools:
+    """`values op bound` on the grid: q(v) op q(bound) (see values.q)."""
+    return q_compare(q(values), op, bound)
 
 
-def q_compare(q_values: Floats, op: str, bound: float, scale: float) -> Bools:
-    """Already quantised values (as floats) compared with a bound on the same grid."""
-    return np.asarray(COMPARE[op](q_values, float(np.rint(bound * scale))), dtype=np.bool_)
+def q_compare(q_values: Floats, op: str, bound: float) -> Bools:
+    """Values already on the grid compared with a bound put on the same grid."""
+    return np.asarray(COMPARE[op](q_values, float(q_scalar(bound))), dtype=np.bool_)

@@ -13,6 +13,8 @@ from typing import Any, overload
 import numpy as np
 from numpy.typing import NDArray
 
+from guarantees.model.values import SCALE, q_scalar
+
 RESULT_SCHEMA = "guarantees.result/1"
 
 
@@ -56,9 +58,9 @@ class BoundMiss:
 
     @property
     def shortfall(self) -> float:
-        """Distance between value and bound (positive for a miss), on the 1e-9 grid."""
-        gap = self.bound - self.value if self.side == "min" else self.value - self.bound
-        return round(gap * 1e9) / 1e9
+        """How far the bound would have to move: the difference of their grid values."""
+        gap = q_scalar(self.bound) - q_scalar(self.value)
+        return (gap if self.side == "min" else -gap) / SCALE
 
     def to_json(self) -> dict[str, Any]:
         return {

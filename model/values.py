@@ -1,12 +1,13 @@
 """Metric values of packages, and the one tolerance every comparison goes through.
 
 A package's value for a metric combines its terms (see docs/explanation/semantics.md):
-noisy-or 1 - prod(1 - t), sum, max, min; 0 with no terms. Values are compared on a grid:
-q(v) = round(v * SCALE), so floating-point noise never decides a verdict or a tie.
+noisy-or 1 - prod(1 - t), sum, max, min; 0 with no terms. Values are compared on a grid,
+q(v) = floor(v * SCALE + CUT), so floating-point noise never decides a verdict or a tie.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,6 +19,10 @@ Ints = NDArray[np.uint64]
 
 DECIMALS = 9
 SCALE = 10.0**DECIMALS
+#: Where a value is cut between two grid points. Not 1/2: products of short decimals (0.35 *
+#: 0.2 * ...) land exactly on halves, and there the order of floating-point operations would
+#: decide the rounding. No decimal of up to 12 places lies on this cut.
+CUT = 0.5 + 2.0**-12
 
 #: The neutral partial value of each combination (the value of "no terms yet").
 NEUTRAL = {"noisy_or": 1.0, "sum": 0.0, "max": -np.inf, "min": np.inf}
@@ -34,9 +39,20 @@ class CMetric:
     interactions: tuple[tuple[int, float], ...]  # (internal mask, term)
 
 
+def q(values: Floats | float) -> Floats:
+    """q(v): values on the comparison grid (whole numbers, as floats)."""
+    out: Floats = np.floor(np.asarray(values, dtype=np.float64) * SCALE + CUT)
+    return out
+
+
+def q_scalar(value: float) -> int:
+    """q(v) of one number."""
+    return math.floor(value * SCALE + CUT)
+
+
 def quantize(values: Floats) -> NDArray[np.int64]:
-    """q(v): values on the comparison grid, as integers."""
-    return np.rint(np.asarray(values, dtype=np.float64) * SCALE).astype(np.int64)
+    """q(v) as integers."""
+    return q(values).astype(np.int64)
 
 
 def merge(combine: str, a: Floats, b: Floats | float) -> Floats:

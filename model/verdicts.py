@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 from guarantees.model import ir
 from guarantees.model.compile import CompiledScenario, Test
 from guarantees.model.results import BoundMiss, Failure, Package, PackageList
-from guarantees.model.values import SCALE, Floats, Ints, quantize, values
+from guarantees.model.values import SCALE, Floats, Ints, q_scalar, quantize, values
 
 
 class Batch:
@@ -28,7 +28,7 @@ class Batch:
         ).reshape(len(tests), self.masks.size)
 
     def _compare(self, node: ir.MetricCmp) -> NDArray[np.bool_]:
-        return ir.metric_compare(self.values[node.metric], node.op, node.value, SCALE)
+        return ir.metric_compare(self.values[node.metric], node.op, node.value)
 
     def package(self, j: int) -> Package:
         """Package j with every metric at its best guess, on the reporting grid."""
@@ -53,7 +53,7 @@ class Batch:
         out = []
         for metric, side, bound in test.bounds:
             value = float(self.values[metric][j])
-            q_value, q_bound = round(value * SCALE), round(bound * SCALE)
+            q_value, q_bound = q_scalar(value), q_scalar(bound)
             if (side == "min" and q_value < q_bound) or (side == "max" and q_value > q_bound):
                 out.append(BoundMiss(self.c.metrics[metric].name, side, bound, q_value / SCALE))
         return tuple(out)
@@ -61,7 +61,7 @@ class Batch:
     def shift(self, j: int) -> float:
         """Total distance the bounds of the limits package j fails would have to move."""
         misses = (m for f in self.failures(j, rules=False) for m in f.misses)
-        return float(round(sum(m.shortfall for m in misses) * SCALE)) / SCALE
+        return sum(q_scalar(m.shortfall) for m in misses) / SCALE
 
 
 def package_list(compiled: CompiledScenario, masks: Ints) -> PackageList:
