@@ -159,6 +159,34 @@ def frontier(
 
 
 @app.command()
+def diff(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The scenario before.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The scenario after.")],
+    *,
+    fmt: FormatOpt = Format.table,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top",
+            min=1,
+            help="Packages shown per list (table and Markdown: 5 by default; JSON: all).",
+        ),
+    ] = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """What changed between two variants: inputs, and acceptable packages, frontier,
+    trade-offs, blocks and concessions."""
+    from guarantees.cli.diff_command import InvalidInputError, run_diff
+
+    try:
+        with user_errors():
+            run_diff(old, new, fmt, top=top, output=output, force=force)
+    except InvalidInputError:
+        raise typer.Exit(EXIT_INVALID) from None
+
+
+@app.command()
 def report(
     file: Annotated[str, typer.Argument(metavar="FILE", help="Scenario file.")],
     output: Annotated[

@@ -1,0 +1,232 @@
+"""The report of `guarantees diff`: what changed between two variants, as plain data.
+
+First the inputs (every change, never cut), then the outcomes: the counts, the packages that
+became or stopped being acceptable (and minimal), the frontier, the trade-offs, the blocks
+and the concessions. Lists of packages are cut to their top entries; long texts (notes,
+summaries) are cut in this view and whole in the JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from guarantees.cli.report import (
+    Column,
+    Report,
+    Section,
+    Table,
+    metric_number,
+    miss_text,
+    number,
+    package_text,
+    plural,
+    shown,
+)
+from guarantees.model.diff import PackageChanges, ScenarioDiff
+from guarantees.model.diff_inputs import Change
+from guarantees.model.results import ActorBlocks, Concession, Failure, Package
+from guarantees.model.schema import Scenario
+
+#: Longest text shown in a cell of this view (JSON has every text whole).
+CELL = 100
+
+#: How a list's changes are said: (joined, left, row label joined, row label left).
+Words = tuple[str, str, str, str]
+_ACCEPTABLE: Words = ("became acceptable", "stopped being acceptable", "now", "no longer")
+_MINIMAL: Words = ("became minimal", "stopped being minimal", "now", "no longer")
+_FRONTIER: Words = ("joined the frontier", "left the frontier", "joined", "left")
+
+
+def diff_report(
+    files: tuple[str, str], scenarios: tuple[Scenario, Scenario], result: ScenarioDiff, top: int
+) -> Report:
+    """Every section of the diff view, package lists limited to `top` entries."""
+    old, new = result.old, result.new
+    facts: tuple[str, ...] = (
+        f"old: {old.scenario_id} ({files[0]})",
+        f"new: {new.scenario_id} ({files[1]})",
+    )
+    if old.scenario_hash == new.scenario_hash:
+        facts += ("The two files hold the same scenario: nothing changed.",)
+    out = result.outcomes
+    sections = (
+        _inputs(result.inputs),
+        _counts(result),
+        _packages("Acceptable packages", _ACCEPTABLE, scenarios, out.acceptable, top),
+        _packages("Minimal forms", _MINIMAL, scenarios, out.minimal, top),
+        _packages("Frontier", _FRONTIER, scenarios, out.frontier, top),
+        _tradeoffs(scenarios, result, top),
+        _blocks(result),
+        _concessions(scenarios, result, top),
+    )
+    return Report(f"Changes from {old.title} to {new.title}", facts, sections)
+
+
+def cut(text: str | None, width: int = CELL) -> str:
+    """A text on one line, cut with an ellipsis when longer than `width`."""
+    if text is None:
+        return ""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+
+
+def _where(change: Change) -> str:
+    """`options us_backstop: deterrence`, `scenario: title`."""
+    head = f"{change.section} {change.item}".strip()
+    return f"{head}: {change.field}" if change.field else head
+
+
+def _inputs(changes: tuple[Change, ...]) -> Section:
+    """Every change in the inputs, in file order."""
+    if not changes:
+        return Section("Inputs", ("The inputs are the same.",))
+    columns = (Column("change"), Column("where"), Column("old"), Column("new"))
+    rows = tuple((c.change, _where(c), cut(c.old), cut(c.new)) for c in changes)
+    text = f"{plural(len(changes), 'change')} in the inputs (long texts cut; JSON has them whole)."
+    return Section("Inputs", (text,), Table(columns, rows))
+
+
+def _counts(result: ScenarioDiff) -> Section:
+    """Sizes and the number of acceptable packages, old and new."""
+    columns = (
+        Column("count"),
+        Column("old", numeric=True),
+        Column("new", numeric=True),
+        Column("change", numeric=True),
+    )
+    rows = tuple(
+        (c.name, str(c.old), str(c.new), f"{c.new - c.old:+d}" if c.new != c.old else "")
+        for c in result.outcomes.counts
+    )
+    return Section("Counts", (), Table(columns, rows))
+
+
+def _package_rows(
+    scenario: Scenario, packages: Sequence[Package], label: str, top: int
+) -> list[tuple[str, ...]]:
+    """Rows of packages: the change, options, benefit and risk (the variant's own values)."""
+    benefit, risk = scenario.tradeoff.benefit, scenario.tradeoff.risk
+    return [
+        (
+            label,
+            package_text(p.options),
+            metric_number(scenario, benefit, p.metrics[benefit], unit=False),
+            metric_number(scenario, risk, p.metrics[risk], unit=False),
+        )
+        for p in packages[:top]
+    ]
+
+
+def _packages(
+    title: str,
+    words: Words,
+    scenarios: tuple[Scenario, Scenario],
+    changes: PackageChanges,
+    top: int,
+) -> Section:
+    """Packages that joined or left a list, with the values of the variant they are in."""
+    gained, lost = len(changes.gained), len(changes.lost)
+    counts = f"({changes.old_count} before, {changes.new_count} now)"
+    if not gained and not lost:
+        return Section(title, (f"No change {counts}.",))
+    text = f"{plural(gained, 'package')} {words[0]}; {plural(lost, 'package')} {words[1]} {counts}."
+    columns = (
+        Column("change"),
+        Column("package"),
+        Column(scenarios[1].tradeoff.benefit, numeric=True),
+        Column(scenarios[1].tradeoff.risk, numeric=True),
+    )
+    rows = _package_rows(scenarios[1], changes.gained, words[2], top)
+    rows += _package_rows(scenarios[0], changes.lost, words[3], top)
+    notes = shown(gained, top, f"packages that {words[0]}")
+    notes += shown(lost, top, f"packages that {words[1]}")
+    return Section(title, (text,), Table(columns, tuple(rows)), notes)
+
+
+def _limits(scenario: Scenario, failures: tuple[Failure, ...] | None) -> str:
+    """Each failed limit and its misses, or a dash when the package is no trade-off there."""
+    if failures is None:
+        return "-"
+    return "\n".join(
+        f"{f.constraint.label}: {'; '.join(miss_text(scenario, m) for m in f.misses)}"
+        for f in failures
+    )
+
+
+def _tradeoffs(scenarios: tuple[Scenario, Scenario], result: ScenarioDiff, top: int) -> Section:
+    """Trade-offs that appeared, went, or now fail other limits or by other amounts."""
+    changes = result.outcomes.tradeoffs
+    if not changes:
+        return Section("Trade-offs", ("The trade-offs are the same.",))
+    columns = (Column("change"), Column("package"), Column("old"), Column("new"))
+    rows = tuple(
+        (
+            "added" if t.old is None else "removed" if t.new is None else "changed",
+            package_text(t.options),
+            _limits(scenarios[0], t.old),
+            _limits(scenarios[1], t.new),
+        )
+        for t in changes[:top]
+    )
+    text = f"{plural(len(changes), 'trade-off')} added, removed or changed."
+    return Section("Trade-offs", (text,), Table(columns, rows), shown(len(changes), top, "changes"))
+
+
+def _blocks(result: ScenarioDiff) -> Section:
+    """Actors whose counts changed, old -> new, and the sole blockers."""
+    old, new = result.outcomes.sole_blockers
+    sole = ", ".join(old) or "none"
+    sole += " (before and now)" if old == new else f" before, {', '.join(new) or 'none'} now"
+    note = f"Sole blockers: {sole}."
+    changes = result.outcomes.blocks
+    if not changes:
+        return Section("Blocks", ("No actor's counts changed.",), None, (note,))
+    columns = (
+        Column("actor"),
+        Column("rejects", numeric=True),
+        Column("blocks", numeric=True),
+        Column("alone", numeric=True),
+    )
+
+    rows = tuple(
+        (b.actor, *(_pair(b.old, b.new, count) for count in ("rejects", "blocks", "sole")))
+        for b in changes
+    )
+    text = "Actors whose counts changed (old -> new)."
+    return Section("Blocks", (text,), Table(columns, rows), (note,))
+
+
+def _pair(old: ActorBlocks | None, new: ActorBlocks | None, count: str) -> str:
+    """`12 -> 30`; a dash for an actor missing from a variant."""
+    before = "-" if old is None else str(getattr(old, count))
+    after = "-" if new is None else str(getattr(new, count))
+    return f"{before} -> {after}"
+
+
+def _opens(concession: Concession | None) -> str:
+    """`a, b (shift 0.076)`, or a dash."""
+    if concession is None:
+        return "-"
+    shift = number(concession.shift, fixed=True)
+    return f"{package_text(concession.package.options)} (shift {shift})"
+
+
+def _concessions(scenarios: tuple[Scenario, Scenario], result: ScenarioDiff, top: int) -> Section:
+    """Concessions that appeared, went, or open another package."""
+    changes = result.outcomes.concessions
+    if not changes:
+        return Section("Concessions", ("The concessions are the same.",))
+    columns = (Column("change"), Column("relax"), Column("old: opens"), Column("new: opens"))
+    rows = tuple(
+        (
+            "added" if c.old is None else "removed" if c.new is None else "changed",
+            "\n".join(c.constraints),
+            _opens(c.old),
+            _opens(c.new),
+        )
+        for c in changes[:top]
+    )
+    text = f"{plural(len(changes), 'concession')} added, removed or changed."
+    return Section(
+        "Concessions", (text,), Table(columns, rows), shown(len(changes), top, "changes")
+    )
