@@ -59,7 +59,7 @@ def diff_report(
         _blocks(result),
         _concessions(scenarios, result, top),
     )
-    return Report(f"Changes from {old.title} to {new.title}", facts, sections)
+    return Report(f"Changes from {old.scenario_id} to {new.scenario_id}", facts, sections)
 
 
 def cut(text: str | None, width: int = CELL) -> str:

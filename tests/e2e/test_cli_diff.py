@@ -103,7 +103,7 @@ def test_json_document(run: Run, small: Path, tmp_path: Path) -> None:
 def test_markdown(run: Run, small: Path, tmp_path: Path) -> None:
     renamed = _variant(tmp_path, "renamed.yaml", ("title: Small test scenario", "title: Renamed"))
     out = run("diff", small, renamed, "-f", "markdown").stdout
-    assert out.startswith("# Changes from Small test scenario to Renamed\n")
+    assert out.startswith("# Changes from small to small\n")
     assert "| changed | scenario: title | Small test scenario | Renamed |" in out
 
 
