@@ -7,6 +7,7 @@
 - Notes and teaching pages paraphrase the source texts: no run of eight words is copied from
   them (checked when the texts are present, in ../shared/seeds/).
 - docs/scenarios.md has a section for every shipped scenario, with what `evaluate` says.
+- Every relative link of the teaching pages leads to a file that exists.
 """
 
 from __future__ import annotations
@@ -115,3 +116,14 @@ def test_scenarios_page_explains_every_shipped_scenario() -> None:
         for question in ("acceptable package?", "trade-off bites", "Who blocks", "concession"):
             assert question in body, f"{scenario_id}: does not answer {question!r}"
         assert f"| `{scenario_id}` |" in page, f"{scenario_id} is not in the summary table"
+
+
+LINK = re.compile(r"\]\(([^)#:\s]+)(?:#[^)]*)?\)")
+
+
+@pytest.mark.parametrize(
+    "page", [p for p in TEACHING if p.suffix == ".md"], ids=lambda p: str(p.relative_to(REPO))
+)
+def test_links_in_teaching_pages_resolve(page: Path) -> None:
+    targets = LINK.findall(page.read_text(encoding="utf-8"))
+    assert [t for t in targets if not (page.parent / t).exists()] == []
