@@ -8,8 +8,9 @@ command (the picture's format, matplotlib missing, an existing file) is checked 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guarantees.cli.figures import image_format, require_matplotlib, write_new_bytes
 from guarantees.cli.formats import Format
@@ -21,6 +22,9 @@ from guarantees.model.evaluate import evaluate
 from guarantees.model.load import load
 from guarantees.model.results import Evaluation
 from guarantees.model.schema import Scenario
+
+if TYPE_CHECKING:
+    from guarantees.cli.plot import Layer
 
 FRONTIER_SCHEMA = "guarantees.frontier/1"
 #: The sections of the evaluate report that this command shows.
@@ -81,13 +85,20 @@ def frontier_document(file: str, result: Evaluation, *, top: int | None) -> str:
 
 
 def write_plot(
-    path: Path, scenario: Scenario, result: Evaluation, *, force: bool, progress: bool = False
+    path: Path,
+    scenario: Scenario,
+    result: Evaluation,
+    *,
+    force: bool,
+    progress: bool = False,
+    layers: Sequence[Layer] = (),
 ) -> None:
-    """Draw every feasible package, the frontier and the limits, and write the picture."""
+    """Draw every feasible package, the frontier, the limits and any extra layers (robustness
+    bands, once that analysis exists), and write the picture."""
     from guarantees.cli.plot import figure_bytes, frontier_figure
     from guarantees.model.points import limit_lines, package_points
 
     with progress_bar(f"Plotting {path}", enabled=progress) as advance:
         points = package_points(scenario, progress=advance)
-    figure = frontier_figure(scenario, result, points, limit_lines(scenario))
+    figure = frontier_figure(scenario, result, points, limit_lines(scenario), layers=layers)
     write_new_bytes(path, figure_bytes(figure, image_format(path)), force=force)

@@ -66,6 +66,9 @@ def frontier_figure(
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     _points(axes, points)
+    if not points.feasible:
+        text = "No package keeps every rule: there is nothing to draw."
+        axes.text(0.5, 0.5, text, transform=axes.transAxes, ha="center", gid="empty")
     _frontier(axes, result)
     _limits(axes, limits)
     _key_packages(axes, result)

@@ -16,6 +16,7 @@ from html import escape
 from importlib.resources import files
 from pathlib import Path
 from string import Template
+from typing import TYPE_CHECKING
 
 from guarantees.cli.figures import require_matplotlib, write_new_bytes
 from guarantees.cli.output import refuse_overwrite
@@ -26,6 +27,9 @@ from guarantees.model.evaluate import evaluate
 from guarantees.model.load import load
 from guarantees.model.results import ConstraintRef, Evaluation
 from guarantees.model.schema import Scenario
+
+if TYPE_CHECKING:
+    from guarantees.cli.plot import Layer
 
 #: Entries shown per list of results (acceptable packages, frontier points, ...).
 DEFAULT_TOP = 10
@@ -39,19 +43,22 @@ def run_report(file: str, output: Path, *, top: int | None, force: bool) -> None
     show = wants_progress(len(scenario.options), terminal=stderr_is_terminal())
     with progress_bar(f"Evaluating {file}", enabled=show) as progress:
         result = evaluate(scenario, progress=progress)
-    svg = _picture(scenario, result, show)
+    svg = picture_svg(scenario, result, progress=show)
     page = report_page(file, scenario, result, svg, top=DEFAULT_TOP if top is None else top)
     write_new_bytes(output, page.encode("utf-8"), force=force)
 
 
-def _picture(scenario: Scenario, result: Evaluation, show: bool) -> bytes:
-    """The trade-off picture as SVG."""
+def picture_svg(
+    scenario: Scenario, result: Evaluation, *, progress: bool = False, layers: Sequence[Layer] = ()
+) -> bytes:
+    """The trade-off picture as SVG, with any extra layers (robustness, once it exists)."""
     from guarantees.cli.plot import figure_bytes, frontier_figure
     from guarantees.model.points import limit_lines, package_points
 
-    with progress_bar("Plotting", enabled=show) as progress:
-        points = package_points(scenario, progress=progress)
-    return figure_bytes(frontier_figure(scenario, result, points, limit_lines(scenario)), "svg")
+    with progress_bar("Plotting", enabled=progress) as advance:
+        points = package_points(scenario, progress=advance)
+    figure = frontier_figure(scenario, result, points, limit_lines(scenario), layers=layers)
+    return figure_bytes(figure, "svg")
 
 
 def report_page(

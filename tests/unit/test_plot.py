@@ -214,6 +214,15 @@ def test_many_points_stay_legible_smaller_and_fainter() -> None:
     assert pixels[..., :3].std() > 0.05
 
 
+def test_a_scenario_with_no_feasible_package_says_so() -> None:
+    text = SMALL.replace("rules:\n", "rules:\n  - condition: 'false'\n")
+    figure, axes = _draw(loads(text))
+    assert [t.get_text() for t in axes.texts if t.get_gid() == "empty"] == [
+        "No package keeps every rule: there is nothing to draw."
+    ]
+    assert imread(io.BytesIO(figure_bytes(figure, "png")), format="png").shape == (975, 1200, 4)
+
+
 class _Cloud:
     """A stand-in for a robustness layer: the seam the picture offers."""
 
