@@ -25,9 +25,9 @@ from matplotlib.image import imread
 from typer.testing import CliRunner
 
 from guarantees.cli.app import app
-from guarantees.cli.report import Section
+from guarantees.cli.report import Section, miss_text
 from guarantees.cli.report_html import report_page
-from guarantees.model import loads
+from guarantees.model import load, loads
 from guarantees.model.evaluate import evaluate
 
 BASELINE = SCENARIOS / "coalition-baseline.yaml"
@@ -55,6 +55,23 @@ actors:
 """
 
 
+def _facts() -> str:
+    """The counts line of the baseline, as every view writes it."""
+    c = evaluate(load(BASELINE)).counts
+    return (
+        f"{c.options} options, {c.actors} actors: {c.packages} packages, "
+        f"{c.feasible} feasible, {c.acceptable} acceptable"
+    )
+
+
+def _concession() -> str:
+    """The smallest concession of the baseline, as the report writes its first failure."""
+    scenario = load(BASELINE)
+    failure = evaluate(scenario).concessions[0].failures[0]
+    head = f"{failure.constraint.label} ({failure.constraint.kind})"
+    return f"{head}: {miss_text(scenario, failure.misses[0])}" if failure.misses else head
+
+
 @pytest.fixture(scope="module")
 def baseline_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The report of the baseline scenario, written once through the command line."""
@@ -69,11 +86,11 @@ def test_the_page_holds_summary_results_picture_scenario_and_sources(baseline_pa
     assert page.startswith("<!DOCTYPE html>")
     assert "<title>Coalition of the willing after a ceasefire (baseline)</title>" in page
     assert "The menu of guarantees discussed in August 2025" in page  # the summary
-    assert "13 options, 8 actors: 8192 packages, 2688 feasible, 0 acceptable" in page
+    assert _facts() in page
     for heading in ("Acceptable packages", "Frontier", "Trade-offs", "Blocks", "Concessions"):
         assert f"<h3>{heading}</h3>" in page, heading
-    assert "Sole blocker: ukraine (30 packages rejected by no one else)." in page
-    assert "ukraine.deterrence_floor (limit): deterrence 0.574 below min 0.650 by 0.076" in page
+    assert "Sole blocker: ukraine (" in page
+    assert _concession() in page
     # the scenario itself, each constraint with its source, and the sources
     assert "<h3>Options</h3>" in page
     assert "<h3>Actors and their constraints</h3>" in page
@@ -218,9 +235,10 @@ def test_chromium_reads_the_key_figures(baseline_page: Path, tmp_path: Path) -> 
     done = _browse(baseline_page, tmp_path, "--dump-dom")
     assert done.returncode == 0, done.stderr
     dom = done.stdout
-    assert "13 options, 8 actors: 8192 packages, 2688 feasible, 0 acceptable" in dom
-    assert "72 points where no feasible package does better on both" in dom
-    assert "ukraine.deterrence_floor (limit)" in dom  # the smallest concession
+    result = evaluate(load(BASELINE))
+    assert _facts() in dom
+    assert f"{len(result.frontier)} points where no feasible package does better on both" in dom
+    assert _concession() in dom  # the smallest concession, with its shortfall
     assert "Sole blocker: ukraine" in dom
 
 
