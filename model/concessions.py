@@ -19,7 +19,7 @@ from guarantees.model.compile import CompiledScenario
 from guarantees.model.enumerate import Chunk
 from guarantees.model.ranking import reversed_positions
 from guarantees.model.sets import ChunkSets, as_int, minimal_sets, not_above
-from guarantees.model.values import SCALE, q_scalar
+from guarantees.model.values import SCALE, q, q_scalar
 
 Key = tuple[int, ...]
 Index = NDArray[np.intp]
@@ -58,11 +58,12 @@ class ConcessionSearch:
         c = self.compiled
         signs = (-1 if c.metrics[c.benefit].higher else 1), (-1 if c.metrics[c.risk].higher else 1)
         return [
-            lambda at: self._shifts(chunk, index[at]),
+            lambda at: q(self._shifts(chunk, index[at])),
             lambda at: signs[0] * chunk.q_at(c.benefit, index[at]),
             lambda at: signs[1] * chunk.q_at(c.risk, index[at]),
             lambda at: np.bitwise_count(chunk.masks(index[at])),
-            lambda at: ~reversed_positions(c, chunk.masks(index[at])),
+            # -rev rather than ~rev: keys go through float64, exact below 2^53
+            lambda at: -reversed_positions(c, chunk.masks(index[at])).astype(np.int64),
         ]
 
     def _keep(self, failed: int, chunk: Chunk, index: int) -> None:
@@ -71,14 +72,15 @@ class ConcessionSearch:
         keys = self._keys(chunk, at)
         key = tuple(int(k(np.array([0]))[0]) for k in keys)
         if failed not in self.best or key < self.best[failed][0]:
-            self.best[failed] = (key, int(chunk.masks(np.array([index]))[0]), key[0] / SCALE)
+            shift = float(self._shifts(chunk, at)[0])
+            self.best[failed] = (key, int(chunk.masks(at)[0]), shift)
 
     def result(self, minimal: list[int]) -> dict[int, tuple[int, float]]:
         """(internal mask, shift) of the package each minimal set opens."""
         return {s: (self.best[s][1], self.best[s][2]) for s in minimal}
 
     def _shifts(self, chunk: Chunk, index: Index) -> NDArray[np.float64]:
-        """Per package: total shortfall of every bound it misses, in grid steps.
+        """Per package: the shortfall of every bound it misses, as shares of the metrics' ranges.
 
         A package passes a limit (no bound missed) or fails it, so summing over every limit
         of the scenario counts exactly the limits in its failure set.
@@ -89,7 +91,8 @@ class ConcessionSearch:
                 q_value = chunk.q_at(metric, index)
                 q_bound = q_scalar(bound)
                 miss = q_value < q_bound if side == "min" else q_value > q_bound
-                total += np.where(miss, np.abs(q_bound - q_value), 0.0)
+                shortfall = np.abs(q_bound - q_value) / SCALE
+                total += np.where(miss, shortfall / self.compiled.metrics[metric].span, 0.0)
         return total
 
 

@@ -59,9 +59,10 @@ class Batch:
         return tuple(out)
 
     def shift(self, j: int) -> float:
-        """Total distance the bounds of the limits package j fails would have to move."""
+        """How far the limits package j fails would have to move, as shares of their ranges."""
+        spans = {m.name: m.span for m in self.c.metrics}
         misses = (m for f in self.failures(j, rules=False) for m in f.misses)
-        return sum(q_scalar(m.shortfall) for m in misses) / SCALE
+        return sum(m.shortfall / spans[m.metric] for m in misses)
 
 
 def package_list(compiled: CompiledScenario, masks: Ints) -> PackageList:
