@@ -80,12 +80,30 @@ def package_text(options: Sequence[str]) -> str:
 
 
 def miss_text(scenario: Scenario, miss: BoundMiss) -> str:
-    """`escalation 0.480 above max 0.400 by 0.080`: value, the bound and how far it is missed."""
+    """`escalation 0.480 above max 0.400 by 0.080`: value, the bound and how far it is missed.
+
+    A miss smaller than the usual 3 decimals gets as many as it takes to show (0.3503 above
+    max 0.3500 by 0.0003), so that a failing package never reads as sitting on its bound.
+    """
     where = "below min" if miss.side == "min" else "above max"
-    value = metric_number(scenario, miss.metric, miss.value, unit=False)
-    bound = metric_number(scenario, miss.metric, miss.bound, unit=False)
-    short = metric_number(scenario, miss.metric, miss.shortfall)
+    digits = _visible_digits(miss.shortfall)
+    if digits > DECIMALS:
+        unit = scenario.metrics[miss.metric].unit if miss.metric in scenario.metrics else None
+        value, bound, short = (f"{x:.{digits}f}" for x in (miss.value, miss.bound, miss.shortfall))
+        short += f" {unit}" if unit else ""
+    else:
+        value = metric_number(scenario, miss.metric, miss.value, unit=False)
+        bound = metric_number(scenario, miss.metric, miss.bound, unit=False)
+        short = metric_number(scenario, miss.metric, miss.shortfall)
     return f"{miss.metric} {value} {where} {bound} by {short}"
+
+
+def _visible_digits(shortfall: float) -> int:
+    """Decimals needed for a positive shortfall not to print as zero (3 at least, 9 at most)."""
+    digits = DECIMALS
+    while digits < 9 and round(abs(shortfall), digits) == 0:
+        digits += 1
+    return digits
 
 
 def source_text(scenario: Scenario, source: str | None) -> str:
