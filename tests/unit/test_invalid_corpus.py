@@ -73,7 +73,7 @@ TEXT_FILES = [p for p in FILES if _is_utf8(p)]
 
 
 def test_the_corpus_has_a_file_that_is_not_utf8() -> None:
-    """load() of bytes is covered above; loads() takes text, so that file is not in the next test."""
+    """load() of bytes is covered above; loads() takes text, so that file skips the next test."""
     assert len(TEXT_FILES) == len(FILES) - 1
 
 
