@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -38,16 +37,29 @@ print(solve, peak, result.counts.acceptable, result.counts.packages)
 
 
 def run(command: list[str], timeout: float) -> tuple[float, float, str] | None:
-    """(wall seconds, peak MB, stdout) of a child process, or None past the timeout."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """(wall seconds, peak MB, stdout) of one child process, or None past the timeout.
+
+    os.wait4 gives that child's own resource usage (RUSAGE_CHILDREN would mix in every
+    earlier child).
+    """
     start = time.perf_counter()
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=True)
-    except subprocess.TimeoutExpired:
-        return None
-    wall = time.perf_counter() - start
-    peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
-    return wall, peak, done.stdout
+    with tempfile.TemporaryFile("w+") as out:
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, text=True)
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - start > timeout:
+                child.kill()
+                child.wait()
+                return None
+            time.sleep(0.005)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            raise RuntimeError(f"{command[0]} exited with {child.returncode}")
+        out.seek(0)
+        return wall, usage.ru_maxrss / 1024, out.read()
 
 
 def measure(n: int, folder: Path, args: argparse.Namespace) -> list[str]:
@@ -55,7 +67,7 @@ def measure(n: int, folder: Path, args: argparse.Namespace) -> list[str]:
     path = write(n, folder)
     solve = run([sys.executable, "-c", SOLVE, str(path)], args.timeout)
     assert solve is not None, f"evaluate timed out at {n} options"
-    solve_s, solve_mb, accepted, packages = solve[2].split()
+    solve_s, _solve_mb, accepted, packages = solve[2].split()
     cli = shutil.which("guarantees") or str(Path(sys.executable).with_name("guarantees"))
     command = run([cli, "evaluate", str(path), "--format", "json"], args.timeout)
     assert command is not None
@@ -73,7 +85,7 @@ def measure(n: int, folder: Path, args: argparse.Namespace) -> list[str]:
         f"{share:.2f}%",
         f"{float(solve_s):.3f}",
         f"{command[0]:.2f}",
-        f"{float(solve_mb):.0f}",
+        f"{command[1]:.0f}",
         pure_text,
         f"{pure[1]:.0f}" if pure else "-",
         ratio,
@@ -94,7 +106,7 @@ def main() -> None:
         "acceptable",
         "solve s",
         "command s",
-        "peak MB",
+        "command MB",
         "pure Python s",
         "pure MB",
         "speed-up",

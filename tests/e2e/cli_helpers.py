@@ -9,7 +9,7 @@ from typer.testing import Result
 
 REPO = Path(__file__).parents[2]
 SHARED = REPO.parent / "shared"
-EXAMPLE = SHARED / "format-example.yaml"
+EXAMPLE = REPO / "tests" / "data" / "format-example.yaml"  # a copy of SHARED's
 SCENARIOS = REPO / "scenarios"
 WIDTH = {"COLUMNS": "100"}
 #: Variables that would make rich colour piped output (a CI may set them): unset in tests.

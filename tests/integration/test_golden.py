@@ -7,6 +7,7 @@ with `python -m pytest tests/integration --update-golden` and review the diff in
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ from guarantees.model.evaluate import evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"
-SCENARIOS = [ROOT.parent / "shared" / "format-example.yaml", *sorted(ROOT.glob("scenarios/*.yaml"))]
+EXAMPLE = ROOT / "tests" / "data" / "format-example.yaml"  # a copy of ../shared's, checked below
+SCENARIOS = [EXAMPLE, *sorted(ROOT.glob("scenarios/*.yaml"))]
 
 
 def _result(path: Path) -> dict[str, object]:
@@ -39,3 +41,15 @@ def test_result_matches_golden(path: Path, request: pytest.FixtureRequest) -> No
 def test_every_scenario_has_a_golden_file() -> None:
     stale = {p.stem for p in GOLDEN.glob("*.json")} - {p.stem for p in SCENARIOS}
     assert not stale, f"golden files without a scenario: {sorted(stale)}"
+
+
+def test_the_example_is_the_briefs() -> None:
+    """tests/data/format-example.yaml is a verbatim copy of ../shared/format-example.yaml.
+
+    The copy keeps the tests self-contained; in CI, where ../shared is present, it must match.
+    """
+    original = ROOT.parent / "shared" / "format-example.yaml"
+    if not original.exists():
+        assert not os.environ.get("CI"), f"{original} is missing in CI"
+        return
+    assert EXAMPLE.read_bytes() == original.read_bytes()
