@@ -16,7 +16,7 @@ import numpy as np
 from guarantees.model import expr, ir
 from guarantees.model.results import ConstraintRef
 from guarantees.model.schema import Constraint, Rule, Scenario
-from guarantees.model.values import CMetric, Floats, Ints
+from guarantees.model.values import CMetric, Floats, Ints, metric_span
 
 HARD_KINDS = frozenset({"veto", "demand", "demand_any", "condition"})
 
@@ -133,7 +133,9 @@ def _metric(scenario: Scenario, name: str, bit_of: dict[str, int], n: int) -> CM
         for inter in scenario.interactions
         if name in inter.values
     )
-    return CMetric(name, spec.combine, spec.better == "higher", terms, interactions)
+    given = [float(t) for t in terms if not np.isnan(t)] + [t for _, t in interactions]
+    span = metric_span(spec.combine, given)
+    return CMetric(name, spec.combine, spec.better == "higher", terms, interactions, span)
 
 
 @dataclass(frozen=True, slots=True)

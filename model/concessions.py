@@ -49,16 +49,33 @@ class ConcessionSearch:
         groups = group_of[sets.key]
         chosen = np.flatnonzero(groups >= 0)
         group = groups[chosen]
-        for g, position in _group_best(self._keys(chunk, sets.where[chosen]), group, len(wanted)):
+        limited = np.array([self._has_limit(s) for s, _ in wanted])
+        keys = self._keys(chunk, sets.where[chosen], limited[group])
+        for g, position in _group_best(keys, group, len(wanted)):
             index = sets.where[chosen[position]]
             self._keep(wanted[g][0], chunk, int(index))
 
-    def _keys(self, chunk: Chunk, index: Index) -> list[KeyFn]:
-        """Sort keys of packages `index` of the chunk, most significant first, lazily."""
+    def _has_limit(self, failed: int) -> bool:
+        """Whether a failure set holds a limit (else every package in it has shift 0)."""
+        return any(failed >> k & 1 and t.bounds for k, t in enumerate(self.compiled.constraints))
+
+    def _keys(self, chunk: Chunk, index: Index, limited: NDArray[np.bool_]) -> list[KeyFn]:
+        """Sort keys of packages `index` of the chunk, most significant first, lazily.
+
+        `limited` says which packages' failure sets hold a limit: only those can have a shift.
+        """
         c = self.compiled
         signs = (-1 if c.metrics[c.benefit].higher else 1), (-1 if c.metrics[c.risk].higher else 1)
+
+        def shift(at: Index) -> NDArray[np.float64]:
+            out = np.zeros(at.size)
+            some = np.flatnonzero(limited[at])
+            if some.size:
+                out[some] = q(self._shifts(chunk, index[at[some]]))
+            return out
+
         return [
-            lambda at: q(self._shifts(chunk, index[at])),
+            shift,
             lambda at: signs[0] * chunk.q_at(c.benefit, index[at]),
             lambda at: signs[1] * chunk.q_at(c.risk, index[at]),
             lambda at: np.bitwise_count(chunk.masks(index[at])),
@@ -69,7 +86,7 @@ class ConcessionSearch:
     def _keep(self, failed: int, chunk: Chunk, index: int) -> None:
         """Keep package `index` of the chunk for `failed` if it beats the kept one."""
         at = np.array([index])
-        keys = self._keys(chunk, at)
+        keys = self._keys(chunk, at, np.array([self._has_limit(failed)]))
         key = tuple(int(k(np.array([0]))[0]) for k in keys)
         if failed not in self.best or key < self.best[failed][0]:
             shift = float(self._shifts(chunk, at)[0])
@@ -86,9 +103,12 @@ class ConcessionSearch:
         of the scenario counts exactly the limits in its failure set.
         """
         total = np.zeros(index.size)
+        on_grid: dict[int, NDArray[np.float64]] = {}
         for test in self.compiled.constraints:
             for metric, side, bound in test.bounds:
-                q_value = chunk.q_at(metric, index)
+                if metric not in on_grid:
+                    on_grid[metric] = chunk.q_at(metric, index)
+                q_value = on_grid[metric]
                 q_bound = q_scalar(bound)
                 miss = q_value < q_bound if side == "min" else q_value > q_bound
                 shortfall = np.abs(q_bound - q_value) / SCALE

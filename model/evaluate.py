@@ -36,6 +36,7 @@ from guarantees.model.values import Ints, q_scalar
 from guarantees.model.verdicts import Batch, package_list
 
 MAX_OPTIONS = 26
+BLOCK = 1024
 
 
 @dataclass
@@ -132,19 +133,22 @@ def _minimal_mask(ranked: Ints) -> NDArray[np.bool_]:
     """Which acceptable packages have no acceptable proper subset.
 
     Sizes are visited in increasing order: a package is minimal when no minimal package
-    found so far (all smaller) is a subset of it.
+    found so far (all smaller) is a subset of it. Blocks of BLOCK x BLOCK pairs keep the
+    temporary arrays small whatever the number of acceptable packages.
     """
     keep = np.zeros(ranked.size, dtype=np.bool_)
     sizes = np.bitwise_count(ranked)
     found = np.zeros(0, dtype=np.uint64)
     for size in np.unique(sizes):
         level = np.flatnonzero(sizes == size)
-        for start in range(0, found.size, 256):
-            block = found[start : start + 256]
-            covered = ((ranked[level, None] & block[None, :]) == block[None, :]).any(axis=1)
-            level = level[~covered]
-        keep[level] = True
-        found = np.concatenate((found, ranked[level]))
+        covered = np.zeros(level.size, dtype=np.bool_)
+        for start in range(0, found.size, BLOCK):
+            block = found[start : start + BLOCK][None, :]
+            for row in range(0, level.size, BLOCK):
+                masks = ranked[level[row : row + BLOCK], None]
+                covered[row : row + BLOCK] |= ((masks & block) == block).any(axis=1)
+        keep[level[~covered]] = True
+        found = np.concatenate((found, ranked[level[~covered]]))
     return keep
 
 

@@ -38,23 +38,22 @@ class CMetric:
     terms: Floats
     interactions: tuple[tuple[int, float], ...]  # (internal mask, term)
 
-    @property
-    def span(self) -> float:
-        """The metric's range on the table, the unit in which concessions add up shortfalls.
+    span: float = 1.0  # the metric's range on the table (see metric_span)
 
-        1 for a noisy-or probability; for a sum, the sum of the absolute terms; for max and
-        min, the spread of the terms and 0 (an empty package). 1 when that is 0.
-        """
-        given = [float(t) for t in self.terms if not np.isnan(t)] + [
-            t for _, t in self.interactions
-        ]
-        if self.combine == "noisy_or":
-            return 1.0
-        if self.combine == "sum":
-            span = sum(abs(t) for t in given)
-        else:
-            span = max([0.0, *given]) - min([0.0, *given])
-        return span if span > 0 else 1.0
+
+def metric_span(combine: str, given: list[float]) -> float:
+    """A metric's range on the table, the unit in which concessions add up shortfalls.
+
+    1 for a noisy-or probability; for a sum, the sum of the absolute terms; for max and
+    min, the spread of the terms and 0 (an empty package). 1 when that is 0.
+    """
+    if combine == "noisy_or":
+        return 1.0
+    if combine == "sum":
+        span = sum(abs(t) for t in given)
+    else:
+        span = max([0.0, *given]) - min([0.0, *given])
+    return span if span > 0 else 1.0
 
 
 def q(values: Floats | float) -> Floats:
