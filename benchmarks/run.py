@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                 # 12 to 26 options, pure Python up to 22
     python benchmarks/run.py --sizes 20 22   # chosen sizes
+    python benchmarks/run.py --format json   # time the command with every package listed
 
 Each measurement runs in its own process (wall time and peak resident memory of that
 process); scenarios come from benchmarks/generate.py (8 actors, about 20 constraints).
@@ -69,7 +70,7 @@ def measure(n: int, folder: Path, args: argparse.Namespace) -> list[str]:
     assert solve is not None, f"evaluate timed out at {n} options"
     solve_s, _solve_mb, accepted, packages = solve[2].split()
     cli = shutil.which("guarantees") or str(Path(sys.executable).with_name("guarantees"))
-    command = run([cli, "evaluate", str(path), "--format", "json"], args.timeout)
+    command = run([cli, "evaluate", str(path), "--format", args.format], args.timeout)
     assert command is not None
     pure = (
         run([sys.executable, str(HERE / "pure_python.py"), str(path)], args.timeout)
@@ -98,7 +99,13 @@ def main() -> None:
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[12, 14, 16, 18, 20, 22, 24, 26])
     parser.add_argument("--pure-up-to", type=int, default=22, help="largest size for pure Python")
-    parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--timeout", type=float, default=400.0)
+    parser.add_argument(
+        "--format",
+        choices=["table", "json", "markdown"],
+        default="table",
+        help="output of the timed command (json lists every acceptable package)",
+    )
     args = parser.parse_args()
     header = [
         "options",
@@ -112,7 +119,7 @@ def main() -> None:
         "speed-up",
     ]
     machine = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
-    print(f"# {machine}; command = guarantees evaluate FILE --format json")
+    print(f"# {machine}; command = guarantees evaluate FILE --format {args.format}")
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     with tempfile.TemporaryDirectory() as tmp:

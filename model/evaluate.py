@@ -141,14 +141,15 @@ def _minimal_mask(ranked: Ints) -> NDArray[np.bool_]:
     found = np.zeros(0, dtype=np.uint64)
     for size in np.unique(sizes):
         level = np.flatnonzero(sizes == size)
-        covered = np.zeros(level.size, dtype=np.bool_)
         for start in range(0, found.size, BLOCK):
             block = found[start : start + BLOCK][None, :]
+            covered = np.zeros(level.size, dtype=np.bool_)
             for row in range(0, level.size, BLOCK):
                 masks = ranked[level[row : row + BLOCK], None]
-                covered[row : row + BLOCK] |= ((masks & block) == block).any(axis=1)
-        keep[level[~covered]] = True
-        found = np.concatenate((found, ranked[level[~covered]]))
+                covered[row : row + BLOCK] = ((masks & block) == block).any(axis=1)
+            level = level[~covered]  # fewer rows left to check against the next block
+        keep[level] = True
+        found = np.concatenate((found, ranked[level]))
     return keep
 
 
