@@ -69,5 +69,7 @@ def user_errors() -> Iterator[None]:
     except GuaranteesError as error:
         report(error)
         raise typer.Exit(EXIT_INVALID) from None
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): click ends quietly, with status 1
     except OSError as error:
         fail(os_message(error))

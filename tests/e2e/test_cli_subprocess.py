@@ -9,7 +9,7 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from cli_helpers import COLOUR_VARIABLES, EXAMPLE, WIDTH
+from cli_helpers import COLOUR_VARIABLES, EXAMPLE, SCENARIOS, WIDTH
 
 #: The console script installed beside the interpreter running the tests (pip install -e .).
 SCRIPT = Path(sys.executable).parent / ("guarantees.exe" if os.name == "nt" else "guarantees")
@@ -63,3 +63,22 @@ def test_unknown_command_is_a_usage_error() -> None:
     result = guarantees("evalute", EXAMPLE)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_error_message() -> None:
+    """`guarantees evaluate ... | head -1`: the closed pipe is not reported as an error."""
+    files = sorted(map(str, SCENARIOS.glob("*.yaml")))
+    with subprocess.Popen(
+        [str(SCRIPT), "evaluate", *files],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as child:
+        assert child.stdout is not None
+        assert child.stderr is not None
+        first = child.stdout.readline()
+        child.stdout.close()  # the reader goes away before the output ends
+        errors = child.stderr.read()
+        child.wait(timeout=60)
+    assert first.strip()
+    assert errors == ""
