@@ -41,12 +41,7 @@ from reference import (
 )
 from strategies import scenario_data, to_yaml_text
 
-try:
-    from guarantees.model.evaluate import evaluate, explain
-except ImportError:  # the solver is not written yet: the reference-only tests still run
-    evaluate = explain = None  # type: ignore[assignment]
-
-needs_solver = pytest.mark.skipif(evaluate is None, reason="guarantees.model.evaluate missing")
+from guarantees.model.evaluate import evaluate, explain
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -67,7 +62,7 @@ def solver_engine(scenario: Scenario) -> View:
 
 ENGINES = [
     pytest.param(reference_evaluate, id="reference"),
-    pytest.param(solver_engine, id="solver", marks=needs_solver),
+    pytest.param(solver_engine, id="solver"),
 ]
 Engine = Callable[[Scenario], View]
 
@@ -75,7 +70,6 @@ Engine = Callable[[Scenario], View]
 # ------------------------------------------------------------------------- equivalence
 
 
-@needs_solver
 @settings(max_examples=100, deadline=None)
 @given(scenario_data())
 def test_property_solver_matches_reference(data: Data) -> None:
@@ -87,7 +81,6 @@ def test_property_solver_matches_reference(data: Data) -> None:
     assert solver.keys() == reference.keys()
 
 
-@needs_solver
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_property_explain_matches_reference(data: st.DataObject) -> None:
@@ -104,7 +97,6 @@ def test_property_explain_matches_reference(data: st.DataObject) -> None:
     assert explanation.package.options == tuple(o for o in scenario.options if o in package)
 
 
-@needs_solver
 @settings(max_examples=50, deadline=None)
 @given(scenario_data(), st.integers(0, 4))
 def test_property_small_chunks_match_reference(data: Data, low_bits: int) -> None:
@@ -149,7 +141,6 @@ EDGE_CASES = {
 }
 
 
-@needs_solver
 @pytest.mark.parametrize("text", EDGE_CASES.values(), ids=list(EDGE_CASES))
 def test_solver_matches_reference_on_edge_cases(text: str) -> None:
     """Minimal scenarios on which the solver once disagreed with the reference."""
@@ -157,13 +148,11 @@ def test_solver_matches_reference_on_edge_cases(text: str) -> None:
     assert solver_engine(scenario) == reference_evaluate(scenario)
 
 
-@needs_solver
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.name)
 def test_shipped_scenarios_match_reference(path: Path) -> None:
     """The shipped scenarios (small enough for the reference) give the reference's reports."""
     scenario = load_file(path)
-    if len(scenario.options) > 14:
-        pytest.skip("too many options for the reference")
+    assert len(scenario.options) <= 14, "keep shipped scenarios small enough for the reference"
     solver, reference = solver_engine(scenario), reference_evaluate(scenario)
     for report in reference:
         assert solver[report] == reference[report], f"report {report!r} differs"
