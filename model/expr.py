@@ -16,8 +16,9 @@ Choices made here:
   character; parentheses around a node belong to the enclosing node, so in ``(a or b) and c``
   the ``and`` starts at 0 and the ``or`` at 1. A syntax error at the end of the text points
   at ``len(text)``.
-* ``offset`` takes part in equality; compare trees with ``strip_offsets`` when positions do
-  not matter. It defaults to 0 so trees are easy to build by hand.
+* ``offset`` says where a node was written, not what it means: it takes no part in equality
+  or hashing, so the same expression written with other spacing or brackets is equal. It
+  defaults to 0 so trees are easy to build by hand.
 * Trees deeper than ``MAX_DEPTH`` are rejected, so that every recursive walk here is safe;
   long chains of ``or`` are better written with ``count(...) >= 1``.
 """
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal, TypeAlias, assert_never
 
 from .errors import GuaranteesError
@@ -69,7 +70,7 @@ class Const:
     """The constant ``true`` or ``false``."""
 
     value: bool
-    offset: int = 0
+    offset: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,7 @@ class Ref:
     """A bare option id or tag: true when the package contains it."""
 
     name: str
-    offset: int = 0
+    offset: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ class Not:
     """Logical negation."""
 
     operand: Expr
-    offset: int = 0
+    offset: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,7 @@ class Binary:
     op: BinaryOp
     left: Expr
     right: Expr
-    offset: int = 0
+    offset: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +104,7 @@ class Metric:
     """A metric name on the left of a comparison."""
 
     name: str
-    offset: int = 0
+    offset: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +112,7 @@ class Count:
     """``count(NAMES)``: how many options of the package match any of the names."""
 
     names: tuple[Ref, ...]
-    offset: int = 0
+    offset: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +122,7 @@ class Compare:
     left: Quantity
     op: CompareOp
     value: float
-    offset: int = 0
+    offset: int = field(default=0, compare=False)
 
 
 Expr: TypeAlias = Const | Ref | Not | Binary | Compare

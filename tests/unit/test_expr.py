@@ -472,3 +472,13 @@ def test_property_parse_raises_only_syntax_errors_on_random_text(text: str) -> N
 @given(st.lists(st.sampled_from(TOKENS), max_size=25).map(" ".join))
 def test_property_parse_raises_only_syntax_errors_on_random_tokens(text: str) -> None:
     _parse_or_fail_cleanly(text)
+
+
+def test_positions_take_no_part_in_equality() -> None:
+    """The same expression written with other spacing or brackets is equal (and hashes so)."""
+    spaced, bracketed = parse("a   and  b"), parse("(a and b)")
+    assert spaced == bracketed == parse("a and b")
+    assert hash(spaced) == hash(bracketed)
+    assert spaced.offset == 0
+    assert isinstance(spaced, Binary)
+    assert spaced.right.offset == 9
