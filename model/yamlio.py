@@ -180,7 +180,22 @@ def _syntax_issue(err: YAMLError, text: str, file: str) -> Issue:
     problem = str(err.problem or err.context or "invalid YAML").splitlines()[0]
     if err.context and problem.startswith("but "):
         problem = f"{err.context}, {problem}"
-    return Issue(file, line, col, f"YAML syntax error: {problem}")
+    return Issue(file, line, col, f"YAML syntax error: {problem}{_opened_at(err, line)}")
+
+
+_OPENED = {
+    "while parsing a flow sequence": "the list",
+    "while parsing a flow mapping": "the mapping",
+    "while scanning a quoted scalar": "the string",
+}
+
+
+def _opened_at(err: MarkedYAMLError, line: int) -> str:
+    """Where an unclosed list, mapping or string began, when that is on another line."""
+    mark, what = err.context_mark, _OPENED.get(str(err.context or ""))
+    if mark is None or what is None or mark.line + 1 == line:
+        return ""
+    return f" ({what} opened at line {mark.line + 1}, column {mark.column + 1} is not closed)"
 
 
 def _mark_pos(mark: Any) -> Pos:

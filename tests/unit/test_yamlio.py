@@ -267,7 +267,13 @@ def test_allowed_collection_tags() -> None:
         ("a: b: c\n", "s.yaml:1:5: YAML syntax error: mapping values are not allowed here"),
         (
             "a: [1, 2\n",
-            "s.yaml:2:1: YAML syntax error: expected ',' or ']', but got '<stream end>'",
+            "s.yaml:2:1: YAML syntax error: expected ',' or ']', but got '<stream end>'"
+            " (the list opened at line 1, column 4 is not closed)",
+        ),
+        (
+            'a: "x\nb: 1\n',
+            "s.yaml:3:1: YAML syntax error: found unexpected end of stream"
+            " (the string opened at line 1, column 4 is not closed)",
         ),
         ("a: 1\n- b\n", "s.yaml:2:1: YAML syntax error: expected <block end>, but found '-'"),
         ("a: *nope\n", "s.yaml:1:4: YAML syntax error: found undefined alias 'nope'"),
