@@ -9,20 +9,11 @@ exception).
 from __future__ import annotations
 
 import copy
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from guarantees.model import expr
-from guarantees.model.errors import ScenarioError
-from guarantees.model.load import loads
-from guarantees.model.schema import Scenario
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared helpers in tests/
 from strategies import (
     MISTAKE_KINDS,
     Mistake,
@@ -30,6 +21,11 @@ from strategies import (
     scenario_with_mistake,
     to_yaml_text,
 )
+
+from guarantees.model import expr
+from guarantees.model.errors import ScenarioError
+from guarantees.model.load import loads
+from guarantees.model.schema import Scenario
 
 SETTINGS = settings(max_examples=100, deadline=None)
 

@@ -15,7 +15,6 @@ import copy
 import functools
 import importlib
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,12 +23,6 @@ from unittest import mock
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from guarantees.model.load import load as load_file
-from guarantees.model.load import loads
-from guarantees.model.schema import Scenario
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared helpers in tests/
 from reference import (
     explanation_details,
     explanation_verdicts,
@@ -42,6 +35,9 @@ from reference import (
 from strategies import scenario_data, to_yaml_text
 
 from guarantees.model.evaluate import evaluate, explain
+from guarantees.model.load import load as load_file
+from guarantees.model.load import loads
+from guarantees.model.schema import Scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 

@@ -8,15 +8,9 @@ from __future__ import annotations
 
 import itertools
 import math
-import sys
 from pathlib import Path
 
 import pytest
-
-from guarantees.model.load import loads
-from guarantees.model.schema import Scenario
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the shared helpers in tests/
 from reference import (
     acceptable,
     broken_rules,
@@ -30,6 +24,9 @@ from reference import (
     reference_evaluate,
     reference_verdicts,
 )
+
+from guarantees.model.load import loads
+from guarantees.model.schema import Scenario
 
 SHARED = Path(__file__).resolve().parents[1] / "data" / "format-example.yaml"
 
