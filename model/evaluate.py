@@ -32,7 +32,7 @@ from guarantees.model.results import (
 )
 from guarantees.model.schema import Scenario
 from guarantees.model.sets import chunk_sets, merge_counts, minimal_sets
-from guarantees.model.values import Ints, q_scalar
+from guarantees.model.values import SCALE, Ints, q_scalar
 from guarantees.model.verdicts import Batch, package_list
 
 MAX_OPTIONS = 26
@@ -216,7 +216,8 @@ def _concessions(compiled: CompiledScenario, tally: _Pass) -> tuple[Concession, 
     for failed, (mask, shift) in tally.opened.items():
         batch = Batch(compiled, np.array([mask], dtype=np.uint64))
         refs = tuple(t.ref for k, t in enumerate(compiled.constraints) if failed >> k & 1)
-        found.append(Concession(refs, batch.package(0), shift, batch.failures(0, rules=False)))
+        on_grid = q_scalar(shift) / SCALE
+        found.append(Concession(refs, batch.package(0), on_grid, batch.failures(0, rules=False)))
     return tuple(
         sorted(
             found,
