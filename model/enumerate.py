@@ -20,7 +20,6 @@ from guarantees.model import ir
 from guarantees.model.compile import CompiledScenario, Test
 from guarantees.model.values import (
     CUT,
-    NEUTRAL,
     SCALE,
     CMetric,
     Floats,
@@ -39,7 +38,6 @@ Index = NDArray[np.intp]
 Q = NDArray[np.int64]
 LOW_BITS = 18
 CACHE_TABLES = 64
-Q_LOWEST = np.iinfo(np.int64).min
 Progress = Callable[[int, int], None]
 
 
@@ -179,8 +177,6 @@ class Enumerator:
         self._order = self._frontier_order() if self._presortable() else None
         if self._order is not None:
             self._sorted_risk = self._risk_key()[self._order]
-        benefit = self.low_partials[compiled.benefit]
-        self._low_extremes = (float(benefit.min()), float(benefit.max()))
 
     def _side(self, metric: CMetric, *, low: bool) -> list[tuple[int, float]]:
         """Interactions wholly among the low (or wholly among the high) options."""
@@ -297,10 +293,6 @@ class Enumerator:
             self._residuals[i][key] = found
         return found
 
-    def chunk(self, number: int) -> Chunk:
-        """Chunk `number` with its outcomes."""
-        return Chunk(self, number)
-
     def walk(self, progress: Progress | None = None) -> Iterator[Chunk]:
         """Every chunk in order, reporting progress as (chunks done, chunks in all)."""
         for number in range(self.chunks):
@@ -338,20 +330,6 @@ class Enumerator:
             candidates = self._order[np.flatnonzero(feasible & (risk >= best_before))]
         bq, rq = self.axes(chunk, candidates)
         return candidates[exact_frontier(np.arange(candidates.size), bq, rq)]
-
-    def best_benefit(self, chunk: Chunk) -> float:
-        """An upper bound on the oriented grid benefit of the chunk's packages.
-
-        Merging the chunk's constant is monotone, so the extremes of the partial table bound it.
-        """
-        if self.spanning[self.c.benefit]:
-            partial = chunk.partial(self.c.benefit)
-            extremes = np.array([partial.min(), partial.max()])
-        else:
-            extremes = np.array(
-                [*self._low_extremes, NEUTRAL[self.c.metrics[self.c.benefit].combine]]
-            )
-        return float(self._oriented(self.c.benefit, chunk, extremes).max())
 
 
 def exact_frontier(index: Index, bq: Floats, rq: Floats) -> Index:

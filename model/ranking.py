@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
-
 import numpy as np
 from numpy.typing import NDArray
 
@@ -31,20 +28,6 @@ def rank_keys(
     size = np.bitwise_count(masks).astype(np.int64)
     reverse = reversed_positions(compiled, masks)
     return [-oriented_q(b, b_metric.higher), -oriented_q(r, r_metric.higher), size, ~reverse]
-
-
-def argbest(keys: Sequence[Callable[[Index], NDArray[Any]]], size: int) -> int:
-    """Index of the smallest of `size` entries by `keys` (most significant first).
-
-    Each key is computed only for the entries still tied, so costly tie-breaks are rarely paid.
-    """
-    candidates: Index = np.arange(size)
-    for key in keys:
-        if candidates.size == 1:
-            break
-        chosen = key(candidates)
-        candidates = candidates[chosen == chosen.min()]
-    return int(candidates[0])
 
 
 def reversed_positions(compiled: CompiledScenario, masks: Ints) -> Ints:

@@ -39,11 +39,6 @@ def as_int(row: NDArray[np.uint64]) -> int:
     return sum(int(v) << (64 * i) for i, v in enumerate(row.tolist()))
 
 
-def set_words(failed: int, n_words: int) -> list[int]:
-    """A failure set as 64-bit words."""
-    return [(failed >> (64 * w)) & ((1 << 64) - 1) for w in range(n_words)]
-
-
 def widen(planes: list[NDArray[np.uint8]]) -> list[Ints]:
     """Byte planes (8 constraints each) -> 64-bit words (64 constraints each)."""
     words = []

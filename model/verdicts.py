@@ -58,12 +58,6 @@ class Batch:
                 out.append(BoundMiss(self.c.metrics[metric].name, side, bound, q_value / SCALE))
         return tuple(out)
 
-    def shift(self, j: int) -> float:
-        """How far the limits package j fails would have to move, as shares of their ranges."""
-        spans = {m.name: m.span for m in self.c.metrics}
-        misses = (m for f in self.failures(j, rules=False) for m in f.misses)
-        return sum(m.shortfall / spans[m.metric] for m in misses)
-
 
 def package_list(compiled: CompiledScenario, masks: Ints) -> PackageList:
     """Packages (internal masks) as an array-backed list, metrics on the reporting grid."""
