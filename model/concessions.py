@@ -34,14 +34,20 @@ class ConcessionSearch:
     known: list[int] = field(default_factory=list)
     best: dict[int, tuple[Key, int, float]] = field(default_factory=dict)
 
-    def visit(self, chunk: Chunk, sets: ChunkSets) -> None:
-        """Consider the failure sets of one chunk that may be minimal."""
+    def visit(self, chunk: Chunk, sets: ChunkSets, best_benefit: float) -> None:
+        """Consider the failure sets of one chunk that may be minimal.
+
+        `best_benefit` is the best oriented grid benefit among the chunk's feasible packages:
+        a set whose kept package needs no shift and has a better benefit is settled here.
+        """
         open_rows = np.flatnonzero(not_above(sets.sets, self.known))
         if open_rows.size == 0:
             return
         rows = {as_int(sets.sets[j]): int(j) for j in open_rows}
         self.known = minimal_sets([*self.known, *rows])
-        wanted = [(s, rows[s]) for s in self.known if s in rows]
+        wanted = [
+            (s, rows[s]) for s in self.known if s in rows and not self._settled(s, best_benefit)
+        ]
         if not wanted:
             return
         group_of = np.full(int(sets.set_keys.max()) + 1, -1, dtype=np.intp)
@@ -54,6 +60,15 @@ class ConcessionSearch:
         for g, position in _group_best(keys, group, len(wanted)):
             index = sets.where[chosen[position]]
             self._keep(wanted[g][0], chunk, int(index))
+
+    def _settled(self, failed: int, best_benefit: float) -> bool:
+        """Whether the kept package for `failed` beats every package of a chunk.
+
+        It does when it needs no shift and its benefit is strictly better than the chunk's
+        best feasible one (the sort key holds minus the oriented benefit).
+        """
+        kept = self.best.get(failed)
+        return kept is not None and kept[0][0] == 0 and -kept[0][1] > best_benefit
 
     def _has_limit(self, failed: int) -> bool:
         """Whether a failure set holds a limit (else every package in it has shift 0)."""

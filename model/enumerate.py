@@ -11,7 +11,7 @@ whatever the number of packages.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -293,12 +293,32 @@ class Enumerator:
             self._residuals[i][key] = found
         return found
 
-    def walk(self, progress: Progress | None = None) -> Iterator[Chunk]:
-        """Every chunk in order, reporting progress as (chunks done, chunks in all)."""
-        for number in range(self.chunks):
+    def walk(
+        self, progress: Progress | None = None, *, order: Sequence[int] | None = None
+    ) -> Iterator[Chunk]:
+        """Every chunk (in `order`, default by number), reporting (chunks done, chunks in all)."""
+        for done, number in enumerate(range(self.chunks) if order is None else order, start=1):
             yield Chunk(self, number)
             if progress is not None:
-                progress(number + 1, self.chunks)
+                progress(done, self.chunks)
+
+    def by_benefit(self) -> list[int]:
+        """Chunk numbers, best benefit from the high options first (then by number).
+
+        Visiting promising chunks first lets the concession search settle sets early.
+        """
+        spec = self.c.metrics[self.c.benefit]
+        constant = self.constants[self.c.benefit]
+        increasing = -constant if spec.combine == "noisy_or" else constant
+        key = -increasing if spec.higher else increasing
+        return [int(n) for n in np.argsort(key, kind="stable")]
+
+    def best_benefit(self, chunk: Chunk, frontier: Index) -> float:
+        """The best oriented grid benefit among the chunk's feasible packages (its frontier's)."""
+        if frontier.size == 0:
+            return -np.inf
+        on_grid = chunk.q_at(self.c.benefit, frontier)
+        return float(on_grid.max() if self.c.metrics[self.c.benefit].higher else (-on_grid).max())
 
     def axes(self, chunk: Chunk, index: Index) -> tuple[Floats, Floats]:
         """Oriented quantised (benefit, risk) of some packages: higher is better on both."""

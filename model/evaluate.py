@@ -75,13 +75,14 @@ def _first_pass(walker: Enumerator, progress: Progress | None) -> _Pass:
     frontier_parts: list[Ints] = []
     set_parts: list[tuple[NDArray[np.uint64], NDArray[np.int64]]] = []
     search = ConcessionSearch(walker.c)
-    for chunk in walker.walk(progress):
+    for chunk in walker.walk(progress, order=walker.by_benefit()):
         tally.feasible += int(np.count_nonzero(chunk.feasible))
         tally.acceptable.append(chunk.masks(_acceptable(chunk)))
-        frontier_parts.append(chunk.masks(walker.frontier(chunk)))
+        front = walker.frontier(chunk)
+        frontier_parts.append(chunk.masks(front))
         sets = chunk_sets(chunk.planes, chunk.feasible)
         set_parts.append((sets.sets, sets.counts))
-        search.visit(chunk, sets)
+        search.visit(chunk, sets, walker.best_benefit(chunk, front))
     tally.frontier = _global_frontier(walker.c, np.concatenate(frontier_parts))
     tally.sets = merge_counts(set_parts)
     tally.opened = search.result(minimal_sets(tally.sets))
