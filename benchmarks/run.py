@@ -5,7 +5,8 @@
     python benchmarks/run.py --format json   # time the command with every package listed
 
 Each measurement runs in its own process (wall time and peak resident memory of that
-process); scenarios come from benchmarks/generate.py (8 actors, about 20 constraints).
+process); solve and command are run --repeat times (median shown), pure Python once.
+Scenarios come from benchmarks/generate.py (8 actors, about 20 constraints).
 """
 
 from __future__ import annotations
@@ -63,34 +64,48 @@ def run(command: list[str], timeout: float) -> tuple[float, float, str] | None:
         return wall, usage.ru_maxrss / 1024, out.read()
 
 
-def measure(n: int, folder: Path, args: argparse.Namespace) -> list[str]:
-    """One table row for scenarios of n options."""
-    path = write(n, folder)
-    solve = run([sys.executable, "-c", SOLVE, str(path)], args.timeout)
-    assert solve is not None, f"evaluate timed out at {n} options"
-    solve_s, _solve_mb, accepted, packages = solve[2].split()
+Timing = tuple[float, float, str]
+
+
+def median(runs: list[Timing | None], what: str) -> Timing:
+    """The run with the median wall time (every run must have finished)."""
+    done = sorted((r for r in runs if r is not None), key=lambda r: r[0])
+    assert len(done) == len(runs), f"{what} timed out"
+    return done[len(done) // 2]
+
+
+def ours(path: Path, args: argparse.Namespace) -> tuple[list[str], float]:
+    """Our columns for one scenario, and the command's median wall time."""
+    solve = median(
+        [run([sys.executable, "-c", SOLVE, str(path)], args.timeout) for _ in range(args.repeat)],
+        "evaluate",
+    )
+    solve_s, _, accepted, packages = solve[2].split()
     cli = shutil.which("guarantees") or str(Path(sys.executable).with_name("guarantees"))
-    command = run([cli, "evaluate", str(path), "--format", args.format], args.timeout)
-    assert command is not None
-    pure = (
-        run([sys.executable, str(HERE / "pure_python.py"), str(path)], args.timeout)
-        if n <= args.pure_up_to
-        else None
+    command = median(
+        [
+            run([cli, "evaluate", str(path), "--format", args.format], args.timeout)
+            for _ in range(args.repeat)
+        ],
+        "the command",
     )
     share = 100 * int(accepted) / int(packages)
-    pure_text = f"{pure[0]:.2f}" if pure else ("timeout" if n <= args.pure_up_to else "-")
-    ratio = f"{pure[0] / command[0]:.1f}x" if pure else "-"
-    return [
-        str(n),
+    columns = [
         f"{int(packages):,}",
         f"{share:.2f}%",
         f"{float(solve_s):.3f}",
         f"{command[0]:.2f}",
         f"{command[1]:.0f}",
-        pure_text,
-        f"{pure[1]:.0f}" if pure else "-",
-        ratio,
     ]
+    return columns, command[0]
+
+
+def pure_python(path: Path, command_s: float, args: argparse.Namespace) -> list[str]:
+    """The pure-Python columns: wall time, peak memory and the speed-up of the command."""
+    pure = run([sys.executable, str(HERE / "pure_python.py"), str(path)], args.timeout)
+    if pure is None:
+        return ["timeout", "-", "-"]
+    return [f"{pure[0]:.2f}", f"{pure[1]:.0f}", f"{pure[0] / command_s:.1f}x"]
 
 
 def main() -> None:
@@ -100,6 +115,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[12, 14, 16, 18, 20, 22, 24, 26])
     parser.add_argument("--pure-up-to", type=int, default=22, help="largest size for pure Python")
     parser.add_argument("--timeout", type=float, default=400.0)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of solve and command (median shown)"
+    )
     parser.add_argument(
         "--format",
         choices=["table", "json", "markdown"],
@@ -123,8 +141,13 @@ def main() -> None:
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     with tempfile.TemporaryDirectory() as tmp:
+        paths = {n: write(n, Path(tmp)) for n in args.sizes}
+        # All of ours first, then the baseline: its large process does not disturb ours.
+        rows = {n: ours(paths[n], args) for n in args.sizes}
         for n in args.sizes:
-            print("| " + " | ".join(measure(n, Path(tmp), args)) + " |", flush=True)
+            columns, command_s = rows[n]
+            baseline = pure_python(paths[n], command_s, args) if n <= args.pure_up_to else ["-"] * 3
+            print("| " + " | ".join([str(n), *columns, *baseline]) + " |", flush=True)
 
 
 if __name__ == "__main__":
