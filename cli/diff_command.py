@@ -14,11 +14,9 @@ from guarantees.cli.errors import EXIT_INVALID, print_issues
 from guarantees.cli.files import load_file
 from guarantees.cli.formats import Format
 from guarantees.cli.output import Sink
-from guarantees.cli.progress import progress_bar, stderr_is_terminal, wants_progress
+from guarantees.cli.progress import evaluate_with_progress
 from guarantees.cli.render_json import dumps
 from guarantees.model.diff import DIFF_SCHEMA, ScenarioDiff, diff
-from guarantees.model.evaluate import evaluate
-from guarantees.model.results import Evaluation
 from guarantees.model.schema import Scenario
 
 if TYPE_CHECKING:
@@ -40,7 +38,7 @@ def run_diff(
     """Load, evaluate and compare two files, and write the comparison."""
     sink = Sink(output, force=force)
     scenarios = _load(old, new)
-    results = (_evaluate(old, scenarios[0]), _evaluate(new, scenarios[1]))
+    results = (evaluate_with_progress(old, scenarios[0]), evaluate_with_progress(new, scenarios[1]))
     result = diff(scenarios[0], scenarios[1], results[0], results[1])
     if fmt is Format.json:
         sink.text(diff_document((old, new), result, top=top))
@@ -61,12 +59,6 @@ def _load(old: str, new: str) -> tuple[Scenario, Scenario]:
     if loaded[0].scenario is None or loaded[1].scenario is None:
         raise InvalidInputError
     return loaded[0].scenario, loaded[1].scenario
-
-
-def _evaluate(file: str, scenario: Scenario) -> Evaluation:
-    show = wants_progress(len(scenario.options), terminal=stderr_is_terminal())
-    with progress_bar(f"Evaluating {file}", enabled=show) as progress:
-        return evaluate(scenario, progress=progress)
 
 
 def diff_document(files: tuple[str, str], result: ScenarioDiff, *, top: int | None) -> str:

@@ -16,9 +16,8 @@ from guarantees.cli.errors import print_file_error, print_issues
 from guarantees.cli.files import load_file
 from guarantees.cli.formats import Format
 from guarantees.cli.output import Sink
-from guarantees.cli.progress import progress_bar, stderr_is_terminal, wants_progress
+from guarantees.cli.progress import evaluate_with_progress
 from guarantees.model.errors import GuaranteesError, Issue
-from guarantees.model.evaluate import evaluate
 from guarantees.model.results import Evaluation
 from guarantees.model.schema import Scenario
 
@@ -44,10 +43,8 @@ def evaluate_file(file: str) -> Outcome:
         print_issues(loaded.issues)
         return Outcome(file, issues=loaded.issues)
     scenario = loaded.scenario
-    show = wants_progress(len(scenario.options), terminal=stderr_is_terminal())
     try:
-        with progress_bar(f"Evaluating {file}", enabled=show) as progress:
-            result = evaluate(scenario, progress=progress)
+        result = evaluate_with_progress(file, scenario)
     except GuaranteesError as error:
         print_file_error(file, str(error))
         return Outcome(file, scenario, message=str(error))

@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, Any
 from guarantees.cli.figures import image_format, require_matplotlib, write_new_bytes
 from guarantees.cli.formats import Format
 from guarantees.cli.output import Sink, refuse_overwrite
-from guarantees.cli.progress import progress_bar, stderr_is_terminal, wants_progress
+from guarantees.cli.progress import evaluate_with_progress, progress_bar, shows_progress
 from guarantees.cli.render_json import dumps
 from guarantees.cli.report import Report
-from guarantees.model.evaluate import evaluate
 from guarantees.model.load import load
 from guarantees.model.results import Evaluation
 from guarantees.model.schema import Scenario
@@ -40,12 +39,10 @@ def run_frontier(
         require_matplotlib("--plot")
         refuse_overwrite(plot, force=force)
     scenario = load(file, display=file)
-    show = wants_progress(len(scenario.options), terminal=stderr_is_terminal())
-    with progress_bar(f"Evaluating {file}", enabled=show) as progress:
-        result = evaluate(scenario, progress=progress)
+    result = evaluate_with_progress(file, scenario)
     _print(file, scenario, result, fmt, top)
     if plot is not None:
-        write_plot(plot, scenario, result, force=force, progress=show)
+        write_plot(plot, scenario, result, force=force, progress=shows_progress(scenario))
 
 
 def _print(file: str, scenario: Scenario, result: Evaluation, fmt: Format, top: int | None) -> None:

@@ -9,8 +9,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from guarantees.model.enumerate import Progress
+
+if TYPE_CHECKING:
+    from guarantees.model.results import Evaluation
+    from guarantees.model.schema import Scenario
 
 #: More packages than this and a bar is shown (below, evaluation takes well under a second).
 LARGE = 2**18
@@ -45,3 +50,16 @@ def progress_bar(description: str, *, enabled: bool) -> Iterator[Progress | None
             bar.update(task, completed=done, total=total)
 
         yield advance
+
+
+def shows_progress(scenario: Scenario) -> bool:
+    """Whether to show a bar for this scenario here: large, and stderr a terminal."""
+    return wants_progress(len(scenario.options), terminal=stderr_is_terminal())
+
+
+def evaluate_with_progress(file: str, scenario: Scenario) -> Evaluation:
+    """`evaluate`, with a bar on stderr when `shows_progress` says so."""
+    from guarantees.model.evaluate import evaluate
+
+    with progress_bar(f"Evaluating {file}", enabled=shows_progress(scenario)) as progress:
+        return evaluate(scenario, progress=progress)

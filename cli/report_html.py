@@ -20,10 +20,9 @@ from typing import TYPE_CHECKING
 
 from guarantees.cli.figures import require_matplotlib, write_new_bytes
 from guarantees.cli.output import refuse_overwrite
-from guarantees.cli.progress import progress_bar, stderr_is_terminal, wants_progress
+from guarantees.cli.progress import evaluate_with_progress, progress_bar, shows_progress
 from guarantees.cli.render_html import section_html, text
 from guarantees.cli.report import Column, Section, Table, metric_header, source_text
-from guarantees.model.evaluate import evaluate
 from guarantees.model.load import load
 from guarantees.model.results import ConstraintRef, Evaluation
 from guarantees.model.schema import Scenario
@@ -40,10 +39,8 @@ def run_report(file: str, output: Path, *, top: int | None, force: bool) -> None
     require_matplotlib("report")
     refuse_overwrite(output, force=force)
     scenario = load(file, display=file)
-    show = wants_progress(len(scenario.options), terminal=stderr_is_terminal())
-    with progress_bar(f"Evaluating {file}", enabled=show) as progress:
-        result = evaluate(scenario, progress=progress)
-    svg = picture_svg(scenario, result, progress=show)
+    result = evaluate_with_progress(file, scenario)
+    svg = picture_svg(scenario, result, progress=shows_progress(scenario))
     page = report_page(file, scenario, result, svg, top=DEFAULT_TOP if top is None else top)
     write_new_bytes(output, page.encode("utf-8"), force=force)
 

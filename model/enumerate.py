@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from guarantees.model import ir
 from guarantees.model.compile import CompiledScenario, Test
+from guarantees.model.errors import TooLargeError
 from guarantees.model.values import (
     CUT,
     SCALE,
@@ -36,6 +37,8 @@ from guarantees.model.values import (
 Bools = NDArray[np.bool_]
 Index = NDArray[np.intp]
 Q = NDArray[np.int64]
+#: Exact enumeration stops here: 2^26 packages take seconds, each option more doubles it.
+MAX_OPTIONS = 26
 LOW_BITS = 18
 CACHE_TABLES = 64
 Progress = Callable[[int, int], None]
@@ -150,6 +153,11 @@ class Enumerator:
     """Walks the packages of a compiled scenario chunk by chunk."""
 
     def __init__(self, compiled: CompiledScenario, *, low_bits: int = LOW_BITS) -> None:
+        if compiled.n > MAX_OPTIONS:
+            raise TooLargeError(
+                f"scenario '{compiled.scenario.id}' has {compiled.n} options, so 2^{compiled.n} "
+                f"packages: exact enumeration stops at {MAX_OPTIONS} options"
+            )
         self.c = compiled
         self.low = min(compiled.n, low_bits)
         self.low_mask = (1 << self.low) - 1

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from guarantees.model.compile import CompiledScenario, compile_scenario
 from guarantees.model.concessions import ConcessionSearch
 from guarantees.model.enumerate import Chunk, Enumerator, Progress, exact_frontier, oriented_q
-from guarantees.model.errors import PackageError, TooLargeError, did_you_mean
+from guarantees.model.errors import PackageError, did_you_mean
 from guarantees.model.ranking import rank_keys, rank_order
 from guarantees.model.results import (
     ActorBlocks,
@@ -35,7 +35,6 @@ from guarantees.model.sets import chunk_sets, merge_counts, minimal_sets
 from guarantees.model.values import SCALE, Ints, q_scalar
 from guarantees.model.verdicts import Batch, package_list
 
-MAX_OPTIONS = 26
 BLOCK = 1024
 
 
@@ -57,12 +56,10 @@ def scenario_hash(scenario: Scenario) -> str:
 
 
 def evaluate(scenario: Scenario, *, progress: Progress | None = None) -> Evaluation:
-    """Every report for a scenario, exactly, by enumerating all 2^n packages."""
-    if len(scenario.options) > MAX_OPTIONS:
-        raise TooLargeError(
-            f"scenario '{scenario.id}' has {len(scenario.options)} options, so 2^"
-            f"{len(scenario.options)} packages: exact enumeration stops at {MAX_OPTIONS} options"
-        )
+    """Every report for a scenario, exactly, by enumerating all 2^n packages.
+
+    Raises TooLargeError above enumerate.MAX_OPTIONS options.
+    """
     compiled = compile_scenario(scenario)
     walker = Enumerator(compiled)
     tally = _first_pass(walker, progress)

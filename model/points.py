@@ -24,7 +24,6 @@ from numpy.typing import NDArray
 
 from guarantees.model.compile import CompiledScenario, compile_scenario
 from guarantees.model.enumerate import Chunk, Enumerator, Progress
-from guarantees.model.errors import TooLargeError
 from guarantees.model.results import ConstraintRef
 from guarantees.model.schema import Bound, Scenario
 from guarantees.model.uncertain import Uncertain
@@ -35,7 +34,6 @@ STATUS_NAMES = ("acceptable", "trade-off", "blocked")
 #: Points kept (in all) when there are more feasible packages than this.
 DISPLAY_LIMIT = 5000
 #: Exact enumeration stops here, as for `evaluate`.
-MAX_OPTIONS = 26
 
 Codes = NDArray[np.int8]
 
@@ -81,11 +79,6 @@ def package_points(
     scenario: Scenario, *, limit: int = DISPLAY_LIMIT, progress: Progress | None = None
 ) -> PackagePoints:
     """Every feasible package's (benefit, risk) and status; a fixed sample beyond `limit`."""
-    if len(scenario.options) > MAX_OPTIONS:
-        raise TooLargeError(
-            f"scenario '{scenario.id}' has {len(scenario.options)} options: plotting every "
-            f"package needs exact enumeration, which stops at {MAX_OPTIONS} options"
-        )
     compiled = compile_scenario(scenario)
     walker = Enumerator(compiled)
     hard = _hard_planes(compiled, walker.n_planes)

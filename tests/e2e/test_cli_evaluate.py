@@ -231,8 +231,8 @@ def test_progress_bar_is_enabled_on_a_terminal_for_large_scenarios_only(
         return real(description, enabled=enabled)
 
     enabled_calls = enabled
-    monkeypatch.setattr("guarantees.cli.evaluate_command.stderr_is_terminal", lambda: True)
-    monkeypatch.setattr("guarantees.cli.evaluate_command.progress_bar", spy)
+    monkeypatch.setattr("guarantees.cli.progress.stderr_is_terminal", lambda: True)
+    monkeypatch.setattr("guarantees.cli.progress.progress_bar", spy)
     result = run("evaluate", make_big(19), small, "--top", "1")
     assert result.exit_code == 0
     assert enabled == [True, False]
