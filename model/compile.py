@@ -8,6 +8,7 @@ every interaction is decided by the prefix alone and metric values split into a 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -16,7 +17,16 @@ import numpy as np
 from guarantees.model import expr, ir
 from guarantees.model.results import ConstraintRef
 from guarantees.model.schema import Constraint, Rule, Scenario
-from guarantees.model.values import CMetric, Floats, Ints, metric_span
+from guarantees.model.values import (
+    CMetric,
+    Floats,
+    Ints,
+    Q,
+    exact_grid,
+    grid_number,
+    metric_span,
+    q_exact,
+)
 
 HARD_KINDS = frozenset({"veto", "demand", "demand_any", "condition"})
 
@@ -28,7 +38,8 @@ class Test:
     ref: ConstraintRef
     ok: ir.Node
     actor: int | None  # index into CompiledScenario.actors; None for a rule
-    bounds: tuple[tuple[int, str, float], ...] = ()  # limit bounds: (metric, "min"|"max", value)
+    #: limit bounds: (metric, "min" or "max", value as written, value on the metric's grid)
+    bounds: tuple[tuple[int, str, float, int], ...] = ()
 
     @property
     def hard(self) -> bool:
@@ -84,11 +95,11 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
     bit_of = {options[p]: bit for bit, p in enumerate(perm)}
     names = {option_id: 1 << bit_of[option_id] for option_id in options}
     for tag, members in scenario.tags.items():
-        names[tag] = sum(1 << bit_of[m] for m in members)
+        names[tag] = _union(bit_of[m] for m in members)
     metric_index = {name: i for i, name in enumerate(scenario.metrics)}
     metrics = tuple(_metric(scenario, name, bit_of, len(options)) for name in scenario.metrics)
     actors = tuple(scenario.actors)
-    builder = _Builder(names, metric_index)
+    builder = _Builder(names, metric_index, tuple(m.combine for m in metrics))
     rules = tuple(builder.rule(i, rule) for i, rule in enumerate(scenario.rules))
     constraints = tuple(
         builder.constraint(a, actor_id, i, c)
@@ -121,21 +132,34 @@ def _internal_order(scenario: Scenario) -> tuple[int, ...]:
     return tuple(plain + linked)
 
 
+def _union(bits: Iterable[int]) -> int:
+    """The mask of some bit positions, each counted once however often it is named."""
+    mask = 0
+    for bit in bits:
+        mask |= 1 << bit
+    return mask
+
+
 def _metric(scenario: Scenario, name: str, bit_of: dict[str, int], n: int) -> CMetric:
     """One metric's terms per internal option (NaN: gives none) and per interaction."""
     spec = scenario.metrics[name]
     terms: Floats = np.full(n, np.nan)
+    units: Q = np.zeros(n, dtype=np.int64)
     for option_id, option in scenario.options.items():
         if name in option.values:
-            terms[bit_of[option_id]] = option.values[name].best
-    interactions = tuple(
-        (sum(1 << bit_of[m] for m in inter.all_of), inter.values[name].best)
+            best = option.values[name].best
+            terms[bit_of[option_id]] = best
+            units[bit_of[option_id]] = grid_number(spec.combine, best)
+    written = [
+        (_union(bit_of[m] for m in inter.all_of), inter.values[name].best)
         for inter in scenario.interactions
         if name in inter.values
-    )
-    given = [float(t) for t in terms if not np.isnan(t)] + [t for _, t in interactions]
+    ]
+    exact = exact_grid(spec.combine)
+    interactions = tuple((mask, q_exact(t) if exact else t) for mask, t in written)
+    given = [float(t) for t in terms if not np.isnan(t)] + [t for _, t in written]
     span = metric_span(spec.combine, given)
-    return CMetric(name, spec.combine, spec.better == "higher", terms, interactions, span)
+    return CMetric(name, spec.combine, spec.better == "higher", terms, interactions, units, span)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +168,7 @@ class _Builder:
 
     names: dict[str, int]
     metric_index: dict[str, int]
+    combines: tuple[str, ...]  # per metric index: how its terms combine
 
     def union(self, names: tuple[str, ...]) -> int:
         mask = 0
@@ -172,7 +197,8 @@ class _Builder:
             case expr.Compare(expr.Count(refs), op, value):
                 return ir.CountCmp(self.union(tuple(r.name for r in refs)), op, value)
             case expr.Compare(expr.Metric(name), op, value):
-                return ir.MetricCmp(self.metric_index[name], op, value)
+                metric = self.metric_index[name]
+                return ir.MetricCmp(metric, op, grid_number(self.combines[metric], value))
         raise TypeError(f"not an expression: {tree!r}")
 
     def at_most_one(self, names: tuple[str, ...]) -> ir.Node:
@@ -212,7 +238,7 @@ class _Builder:
     def constraint(self, actor: int, actor_id: str, index: int, c: Constraint) -> Test:
         """An actor's constraint as a test on acceptance."""
         ref = ConstraintRef(actor_id, index, c.kind, c.id, c.note, c.source)
-        bounds: list[tuple[int, str, float]] = []
+        bounds: list[tuple[int, str, float, int]] = []
         if c.veto is not None:
             ok = ir.negate(ir.Has(self.union(c.veto)))
         elif c.demand is not None:
@@ -225,11 +251,13 @@ class _Builder:
             assert c.limit is not None
             for metric, bound in c.limit.items():
                 m = self.metric_index[metric]
-                if bound.min is not None:
-                    bounds.append((m, "min", bound.min.best))
-                if bound.max is not None:
-                    bounds.append((m, "max", bound.max.best))
+                for side, value in (("min", bound.min), ("max", bound.max)):
+                    if value is not None:
+                        grid = grid_number(self.combines[m], value.best)
+                        bounds.append((m, side, value.best, grid))
             ok = ir.all_of(
-                tuple(ir.MetricCmp(m, ">=" if side == "min" else "<=", v) for m, side, v in bounds)
+                tuple(
+                    ir.MetricCmp(m, ">=" if side == "min" else "<=", g) for m, side, _, g in bounds
+                )
             )
         return Test(ref, ok, actor, tuple(bounds))

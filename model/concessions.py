@@ -19,7 +19,7 @@ from guarantees.model.compile import CompiledScenario
 from guarantees.model.enumerate import Chunk
 from guarantees.model.ranking import reversed_positions
 from guarantees.model.sets import ChunkSets, as_int, minimal_sets, not_above
-from guarantees.model.values import SCALE, q, q_scalar
+from guarantees.model.values import SCALE, q
 
 Key = tuple[int, ...]
 Index = NDArray[np.intp]
@@ -94,7 +94,6 @@ class ConcessionSearch:
             lambda at: signs[0] * chunk.q_at(c.benefit, index[at]),
             lambda at: signs[1] * chunk.q_at(c.risk, index[at]),
             lambda at: np.bitwise_count(chunk.masks(index[at])),
-            # -rev rather than ~rev: keys go through float64, exact below 2^53
             lambda at: -reversed_positions(c, chunk.masks(index[at])).astype(np.int64),
         ]
 
@@ -118,13 +117,12 @@ class ConcessionSearch:
         of the scenario counts exactly the limits in its failure set.
         """
         total = np.zeros(index.size)
-        on_grid: dict[int, NDArray[np.float64]] = {}
+        on_grid: dict[int, NDArray[np.int64]] = {}
         for test in self.compiled.constraints:
-            for metric, side, bound in test.bounds:
+            for metric, side, _, q_bound in test.bounds:
                 if metric not in on_grid:
                     on_grid[metric] = chunk.q_at(metric, index)
                 q_value = on_grid[metric]
-                q_bound = q_scalar(bound)
                 miss = q_value < q_bound if side == "min" else q_value > q_bound
                 shortfall = np.abs(q_bound - q_value) / SCALE
                 total += np.where(miss, shortfall / self.compiled.metrics[metric].span, 0.0)
@@ -137,8 +135,9 @@ def _group_best(keys: list[KeyFn], group: Index, groups: int) -> list[tuple[int,
     for key in keys:
         if np.bincount(group[candidates], minlength=groups).max(initial=0) <= 1:
             break
-        values = np.asarray(key(candidates), dtype=np.float64)
-        lowest = np.full(groups, np.inf)
+        values = np.asarray(key(candidates))
+        top = np.inf if values.dtype.kind == "f" else np.iinfo(values.dtype).max
+        lowest = np.full(groups, top, dtype=values.dtype)
         np.minimum.at(lowest, group[candidates], values)
         candidates = candidates[values == lowest[group[candidates]]]
     first: dict[int, int] = {}

@@ -10,8 +10,10 @@ whatever the number of packages.
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,18 +27,15 @@ from guarantees.model.values import (
     CMetric,
     Floats,
     Ints,
+    Q,
     add_term,
     finish,
     merge,
     partials,
-    q,
-    q_scalar,
-    quantize,
 )
 
 Bools = NDArray[np.bool_]
 Index = NDArray[np.intp]
-Q = NDArray[np.int64]
 #: Exact enumeration stops here: 2^26 packages take seconds, each option more doubles it.
 MAX_OPTIONS = 26
 LOW_BITS = 18
@@ -51,67 +50,59 @@ class Chunk:
         self.walker = walker
         self.number = number
         self.prefix = number << walker.low
-        self._partials: dict[int, Floats] = {}
-        self._values: dict[int, Floats] = {}
-        self._q: dict[int, Floats] = {}
+        self._partials: dict[int, NDArray[Any]] = {}
+        self._q: dict[int, Q] = {}
         self.feasible, self.planes = walker.outcomes(self)
 
     def masks(self, index: Index) -> Ints:
         """Internal masks of the chunk's packages at `index`."""
         return index.astype(np.uint64) | np.uint64(self.prefix)
 
-    def constant(self, metric: int) -> float:
-        """The partial value that the chunk's high options give the metric."""
-        return float(self.walker.constants[metric][self.number])
+    def constant(self, metric: int) -> Any:
+        """The partial value that the chunk's high options give the metric (a NumPy scalar)."""
+        return self.walker.constants[metric][self.number]
 
-    def partial(self, metric: int) -> Floats:
+    def partial(self, metric: int) -> NDArray[Any]:
         """Partial values over the low options (and interactions that reach into them)."""
         if metric not in self._partials:
             self._partials[metric] = self.walker.low_partial(metric, self.prefix)
         return self._partials[metric]
 
-    def value(self, metric: int) -> Floats:
-        """Every package's value for a metric."""
-        if metric not in self._values:
-            combine = self.walker.c.metrics[metric].combine
-            merged = merge(combine, self.partial(metric), self.constant(metric))
-            self._values[metric] = finish(combine, merged)
-        return self._values[metric]
-
-    def q(self, metric: int) -> Floats:
-        """Every package's value for a metric on the comparison grid (as floats)."""
+    def q(self, metric: int) -> Q:
+        """Every package's value for a metric, on the grid."""
         if metric not in self._q:
-            self._q[metric] = q(self.value(metric))
+            combine = self.walker.c.metrics[metric].combine
+            self._q[metric] = finish(
+                combine, merge(combine, self.partial(metric), self.constant(metric))
+            )
         return self._q[metric]
 
-    def q_at(self, metric: int, index: Index) -> Floats:
-        """Grid values (as floats) of a metric for some packages of the chunk only."""
+    def q_at(self, metric: int, index: Index) -> Q:
+        """Grid values of a metric for some packages of the chunk only."""
         if metric in self._q:
             return self._q[metric][index]
         combine = self.walker.c.metrics[metric].combine
-        merged = merge(combine, self.partial(metric)[index], self.constant(metric))
-        on_grid: Floats = q(finish(combine, merged))
-        return on_grid
+        return finish(combine, merge(combine, self.partial(metric)[index], self.constant(metric)))
 
     def compare(self, node: ir.MetricCmp) -> Bools:
         """A metric comparison for every package, against the partial table where possible."""
         spec = self.walker.c.metrics[node.metric]
-        if spec.combine not in ("noisy_or", "sum"):
-            return ir.q_compare(self.q(node.metric), node.op, node.value)
-        return _partial_compare(spec, self.partial(node.metric), self.constant(node.metric), node)
+        if spec.combine == "sum":  # on the grid: p + c op k  <=>  p op k - c, exactly
+            shifted = node.grid - int(self.constant(node.metric))
+            return ir.q_compare(self.partial(node.metric), node.op, shifted)
+        if spec.combine != "noisy_or":
+            return ir.q_compare(self.q(node.metric), node.op, node.grid)
+        return _noisy_or_compare(self.partial(node.metric), float(self.constant(node.metric)), node)
 
 
-def _partial_compare(spec: CMetric, partial: Floats, constant: float, node: ir.MetricCmp) -> Bools:
-    """`q(value) op q(x)` decided on partial values: a value interval is a partial interval.
+def _noisy_or_compare(partial: Floats, constant: float, node: ir.MetricCmp) -> Bools:
+    """`q(value) op k` decided on partial values: a value interval is a partial interval.
 
     q(v) >= k holds exactly when v >= (k - CUT) / SCALE, so every comparison is an interval
-    of values; for noisy-or v = 1 - p * c and for a sum v = p + c, so it is an interval of
-    partial values p with per-chunk ends.
+    of values; for noisy-or v = 1 - p * c, so it is an interval of partial values p with
+    per-chunk ends.
     """
-    k = float(q_scalar(node.value))
-    low, high = _value_interval(node.op, k)
-    if spec.combine == "sum":
-        return _in_interval(partial, low - constant, high - constant, node.op)
+    low, high = _value_interval(node.op, float(node.grid))
     if constant == 0.0:  # every package certainly at 1
         return np.full(partial.shape, _in_value_interval(1.0, low, high, node.op))
     # v >= low  <=>  p <= (1 - low) / c: the interval flips.
@@ -225,26 +216,27 @@ class Enumerator:
             keys.append(-increasing if spec.higher else increasing)
         return np.lexsort(keys)
 
-    def _risk_key(self) -> Floats:
+    def _risk_key(self) -> NDArray[Any]:
         """The low partial risk, oriented so that higher is better in every chunk."""
         spec = self.c.metrics[self.c.risk]
         part = self.low_partials[self.c.risk]
         increasing = -part if spec.combine == "noisy_or" else part
-        key: Floats = increasing if spec.higher else -increasing
+        key: NDArray[Any] = increasing if spec.higher else -increasing
         return key
 
     def _risk_slack(self, chunk: Chunk) -> float:
         """How far apart two risk keys may be and still tie on the grid in this chunk.
 
         Values tie on the grid only if |v1 - v2| < 1 / SCALE (see values.q). For noisy-or,
-        v = 1 - p * c, so partial values p may differ by up to 1 / (SCALE * c).
+        v = 1 - p * c, so partial values p may differ by up to 1 / (SCALE * c). A sum's
+        partial values are on the grid already: they tie only when equal.
         """
         if self.c.metrics[self.c.risk].combine != "noisy_or":
-            return 1.0 / SCALE
+            return 0.0
         constant = chunk.constant(self.c.risk)
         return np.inf if constant == 0.0 else 1.0 / (SCALE * constant)
 
-    def low_partial(self, metric: int, prefix: int) -> Floats:
+    def low_partial(self, metric: int, prefix: int) -> NDArray[Any]:
         """The low partial table, with the interactions that the prefix completes."""
         spec = self.c.metrics[metric]
         partial = self.low_partials[metric]
@@ -322,25 +314,22 @@ class Enumerator:
         return [int(n) for n in np.argsort(key, kind="stable")]
 
     def best_benefit(self, chunk: Chunk, frontier: Index) -> float:
-        """The best oriented grid benefit among the chunk's feasible packages (its frontier's)."""
+        """The best oriented grid benefit among the chunk's feasible packages (its frontier's).
+
+        A whole number (compared exactly), or minus infinity when there is none.
+        """
         if frontier.size == 0:
-            return -np.inf
-        on_grid = chunk.q_at(self.c.benefit, frontier)
-        return float(on_grid.max() if self.c.metrics[self.c.benefit].higher else (-on_grid).max())
+            return -math.inf
+        on_grid = oriented(chunk.q_at(self.c.benefit, frontier), self.c.metrics[self.c.benefit])
+        return int(on_grid.max())
 
-    def axes(self, chunk: Chunk, index: Index) -> tuple[Floats, Floats]:
-        """Oriented quantised (benefit, risk) of some packages: higher is better on both."""
+    def axes(self, chunk: Chunk, index: Index) -> tuple[Q, Q]:
+        """Oriented grid (benefit, risk) of some packages: higher is better on both."""
+        c = self.c
         return (
-            self._oriented(self.c.benefit, chunk, chunk.partial(self.c.benefit)[index]),
-            self._oriented(self.c.risk, chunk, chunk.partial(self.c.risk)[index]),
+            oriented(chunk.q_at(c.benefit, index), c.metrics[c.benefit]),
+            oriented(chunk.q_at(c.risk, index), c.metrics[c.risk]),
         )
-
-    def _oriented(self, metric: int, chunk: Chunk, partial: Floats) -> Floats:
-        """Oriented grid values from partial values of a chunk."""
-        spec = self.c.metrics[metric]
-        value = finish(spec.combine, merge(spec.combine, partial, chunk.constant(metric)))
-        on_grid = q(value)
-        return on_grid if spec.higher else -on_grid
 
     def frontier(self, chunk: Chunk) -> Index:
         """Indices of the chunk's feasible packages that no other of them dominates."""
@@ -350,17 +339,20 @@ class Enumerator:
             # In benefit order, a package is dominated when an earlier feasible one has a
             # better risk by more than a grid step; the rest are candidates, checked exactly.
             feasible = chunk.feasible[self._order]
-            risk = self._sorted_risk - (~feasible).astype(np.float64) * 1e300
+            lowest = _lowest(self._sorted_risk.dtype)
+            risk = np.where(feasible, self._sorted_risk, lowest)
             best_before = np.empty_like(risk)
-            best_before[0] = -np.inf
+            best_before[0] = lowest
             np.maximum.accumulate(risk[:-1], out=best_before[1:])
-            best_before -= self._risk_slack(chunk)
+            slack = self._risk_slack(chunk)
+            if slack:
+                best_before = best_before - slack
             candidates = self._order[np.flatnonzero(feasible & (risk >= best_before))]
         bq, rq = self.axes(chunk, candidates)
         return candidates[exact_frontier(np.arange(candidates.size), bq, rq)]
 
 
-def exact_frontier(index: Index, bq: Floats, rq: Floats) -> Index:
+def exact_frontier(index: Index, bq: Q, rq: Q) -> Index:
     """The entries of `index` no other entry dominates (higher is better on both), ties kept."""
     if index.size == 0:
         return index
@@ -370,16 +362,20 @@ def exact_frontier(index: Index, bq: Floats, rq: Floats) -> Index:
     starts = np.flatnonzero(np.concatenate(([True], b[1:] != b[:-1])))
     group = np.repeat(np.arange(starts.size), np.diff(np.append(starts, b.size)))
     best = np.maximum.accumulate(r)
-    before = np.concatenate(([-np.inf], best[starts[1:] - 1]))[group]
+    before = np.concatenate(([_lowest(r.dtype)], best[starts[1:] - 1]))[group]
     keep = (r == r[starts][group]) & (r > before)
     kept: Index = index[keep]
     return kept
 
 
-def oriented_q(values: Floats, higher: bool) -> Q:
-    """Quantised values, negated when lower is better."""
-    on_grid = quantize(values)
-    return on_grid if higher else -on_grid
+def oriented(on_grid: Q, metric: CMetric) -> Q:
+    """Grid values, negated when lower is better (so that higher is better)."""
+    return on_grid if metric.higher else -on_grid
+
+
+def _lowest(dtype: np.dtype[Any]) -> Any:
+    """Below every value of the dtype that a key can hold."""
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
 
 
 def _high_mask(node: ir.Node, low_mask: int) -> int:

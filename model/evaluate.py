@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from guarantees.model.compile import CompiledScenario, compile_scenario
 from guarantees.model.concessions import ConcessionSearch
-from guarantees.model.enumerate import Chunk, Enumerator, Progress, exact_frontier, oriented_q
+from guarantees.model.enumerate import Chunk, Enumerator, Progress, exact_frontier, oriented
 from guarantees.model.errors import PackageError, did_you_mean
 from guarantees.model.ranking import rank_keys, rank_order
 from guarantees.model.results import (
@@ -98,8 +98,8 @@ def _global_frontier(compiled: CompiledScenario, masks: Ints) -> Ints:
     """The frontier among every chunk's frontier packages."""
     batch = Batch(compiled, masks)
     benefit, risk = compiled.metrics[compiled.benefit], compiled.metrics[compiled.risk]
-    bq = oriented_q(batch.values[compiled.benefit], benefit.higher).astype(np.float64)
-    rq = oriented_q(batch.values[compiled.risk], risk.higher).astype(np.float64)
+    bq = oriented(batch.values[compiled.benefit], benefit)
+    rq = oriented(batch.values[compiled.risk], risk)
     return masks[exact_frontier(np.arange(masks.size), bq, rq)]
 
 

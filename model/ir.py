@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from guarantees.model.values import q, q_scalar
+from guarantees.model.values import Q
 
 Bools = NDArray[np.bool_]
 Ints = NDArray[np.uint64]
@@ -55,11 +55,11 @@ class CountCmp:
 
 @dataclass(frozen=True, slots=True)
 class MetricCmp:
-    """A metric's value compared with a number, on the quantised grid (see tolerance)."""
+    """A metric's value compared with a number, both on the grid (see values.q)."""
 
     metric: int
     op: str
-    value: float
+    grid: int  # the number on the metric's grid (values.grid_number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,11 +205,6 @@ def _fold(
     return out
 
 
-def metric_compare(values: Floats, op: str, bound: float) -> Bools:
-    """`values op bound` on the grid: q(v) op q(bound) (see values.q)."""
-    return q_compare(q(values), op, bound)
-
-
-def q_compare(q_values: Floats, op: str, bound: float) -> Bools:
-    """Values already on the grid compared with a bound put on the same grid."""
-    return np.asarray(COMPARE[op](q_values, float(q_scalar(bound))), dtype=np.bool_)
+def q_compare(q_values: Q, op: str, grid: int) -> Bools:
+    """Values on the grid compared with a number on the same grid."""
+    return np.asarray(COMPARE[op](q_values, grid), dtype=np.bool_)

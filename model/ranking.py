@@ -6,8 +6,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from guarantees.model.compile import CompiledScenario
-from guarantees.model.enumerate import oriented_q
-from guarantees.model.values import Floats, Ints, values
+from guarantees.model.enumerate import oriented
+from guarantees.model.values import Ints, Q, values
 
 Index = NDArray[np.intp]
 
@@ -15,8 +15,8 @@ Index = NDArray[np.intp]
 def rank_keys(
     compiled: CompiledScenario,
     masks: Ints,
-    benefit: Floats | None = None,
-    risk: Floats | None = None,
+    benefit: Q | None = None,
+    risk: Q | None = None,
 ) -> list[NDArray[np.int64] | NDArray[np.uint64]]:
     """Sort keys (most significant first, ascending = better) for internal masks.
 
@@ -27,7 +27,7 @@ def rank_keys(
     r = values(r_metric, masks) if risk is None else risk
     size = np.bitwise_count(masks).astype(np.int64)
     reverse = reversed_positions(compiled, masks)
-    return [-oriented_q(b, b_metric.higher), -oriented_q(r, r_metric.higher), size, ~reverse]
+    return [-oriented(b, b_metric), -oriented(r, r_metric), size, ~reverse]
 
 
 def reversed_positions(compiled: CompiledScenario, masks: Ints) -> Ints:

@@ -13,7 +13,7 @@ from typing import Any, overload
 import numpy as np
 from numpy.typing import NDArray
 
-from guarantees.model.values import SCALE, q_scalar
+from guarantees.model.values import SCALE
 
 RESULT_SCHEMA = "guarantees.result/1"
 
@@ -53,14 +53,14 @@ class BoundMiss:
 
     metric: str
     side: str  # "min" or "max"
-    bound: float
-    value: float
+    bound: float  # as written
+    value: float  # on the reporting grid
+    gap: int  # how far the bound would have to move, in grid steps (positive)
 
     @property
     def shortfall(self) -> float:
         """How far the bound would have to move: the difference of their grid values."""
-        gap = q_scalar(self.bound) - q_scalar(self.value)
-        return (gap if self.side == "min" else -gap) / SCALE
+        return self.gap / SCALE
 
     def to_json(self) -> dict[str, Any]:
         return {

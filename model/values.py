@@ -3,6 +3,11 @@
 A package's value for a metric combines its terms (see docs/explanation/semantics.md):
 noisy-or 1 - prod(1 - t), sum, max, min; 0 with no terms. Values are compared on a grid,
 q(v) = floor(v * SCALE + CUT), so floating-point noise never decides a verdict or a tie.
+
+Noisy-or values are products, computed in floating point and then put on the grid. Sums,
+maxima and minima are computed on the grid itself: every number written in the scenario is
+put on the grid exactly as written (`q_exact`), and those whole numbers are combined in
+int64, exactly at every magnitude up to LARGEST (see uncertain.LARGEST and `exact_grid`).
 """
 
 from __future__ import annotations
@@ -10,12 +15,16 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.uint64]
+Q = NDArray[np.int64]  # values on the grid
 
 DECIMALS = 9
 SCALE = 10.0**DECIMALS
@@ -24,8 +33,11 @@ SCALE = 10.0**DECIMALS
 #: decide the rounding. No decimal of up to 12 places lies on this cut.
 CUT = 0.5 + 2.0**-12
 
+_EXACT_CUT = Fraction(1, 2) + Fraction(1, 2**12)
+#: Below and above every grid value: the partial maximum and minimum of no terms.
+_NONE_MAX, _NONE_MIN = np.iinfo(np.int64).min, np.iinfo(np.int64).max
 #: The neutral partial value of each combination (the value of "no terms yet").
-NEUTRAL = {"noisy_or": 1.0, "sum": 0.0, "max": -np.inf, "min": np.inf}
+NEUTRAL: dict[str, float | int] = {"noisy_or": 1.0, "sum": 0, "max": _NONE_MAX, "min": _NONE_MIN}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +47,20 @@ class CMetric:
     name: str
     combine: str
     higher: bool  # True when higher values are better
-    terms: Floats
-    interactions: tuple[tuple[int, float], ...]  # (internal mask, term)
+    terms: Floats  # as written; for a sum, max or min combined on the grid (see `units`)
+    interactions: tuple[tuple[int, float], ...]  # (internal mask, term as combined)
+    units: Q  # per option: its term on the grid (q_exact), 0 where it gives none
 
     span: float = 1.0  # the metric's range on the table (see metric_span)
+
+    @property
+    def exact(self) -> bool:
+        """Whether values are combined on the grid (sum, max, min) rather than in floats."""
+        return exact_grid(self.combine)
+
+    def term(self, bit: int) -> float | int:
+        """Option `bit`'s term as it is combined: its grid value for an exact metric."""
+        return int(self.units[bit]) if self.exact else float(self.terms[bit])
 
 
 def metric_span(combine: str, given: list[float]) -> float:
@@ -63,40 +85,58 @@ def q(values: Floats | float) -> Floats:
 
 
 def q_scalar(value: float) -> int:
-    """q(v) of one number."""
+    """q(v) of one number, in floating point as `q` computes it (noisy-or values)."""
     return math.floor(value * SCALE + CUT)
 
 
-def quantize(values: Floats) -> NDArray[np.int64]:
+def q_exact(value: float) -> int:
+    """q(x) of a number as written (its shortest decimal form), computed exactly.
+
+    Floating point holds 1e7 * 1e9 only to within a few units, so above about 1e6 the
+    product could fall on either side of the cut; in exact arithmetic it never does.
+    """
+    scaled: Fraction = Fraction(Decimal(repr(float(value)))) * 10**DECIMALS + _EXACT_CUT
+    return math.floor(scaled)
+
+
+def exact_grid(combine: str) -> bool:
+    """Whether a combination works on the grid: sums, maxima and minima of written numbers."""
+    return combine != "noisy_or"
+
+
+def grid_number(combine: str, value: float) -> int:
+    """A number written in the scenario (a term or a bound) on a metric's grid."""
+    return q_exact(value) if exact_grid(combine) else q_scalar(value)
+
+
+def quantize(values: Floats) -> Q:
     """q(v) as integers."""
     return q(values).astype(np.int64)
 
 
-def merge(combine: str, a: Floats, b: Floats | float) -> Floats:
+def merge(combine: str, a: NDArray[Any], b: Any) -> NDArray[Any]:
     """Combine two partial values (of disjoint sets of terms)."""
-    if combine == "noisy_or":
-        return a * b
-    if combine == "sum":
-        return a + b
-    if combine == "max":
-        return np.maximum(a, b)
-    return np.minimum(a, b)
+    ufunc = {"noisy_or": np.multiply, "sum": np.add, "max": np.maximum}.get(combine, np.minimum)
+    out: NDArray[Any] = ufunc(a, b)
+    return out
 
 
-def add_term(combine: str, partial: Floats, present: NDArray[np.bool_], term: float) -> Floats:
+def add_term(
+    combine: str, partial: NDArray[Any], present: NDArray[np.bool_], term: float | int
+) -> NDArray[Any]:
     """Add one term to the partial values of the packages where `present` holds."""
     if combine == "noisy_or":
         return np.where(present, partial * (1.0 - term), partial)
     return np.where(present, merge(combine, partial, term), partial)
 
 
-def finish(combine: str, partial: Floats) -> Floats:
-    """Partial values -> metric values (noisy-or complement; empty max/min -> 0)."""
+def finish(combine: str, partial: NDArray[Any]) -> Q:
+    """Partial values -> metric values on the grid (noisy-or complement; empty max/min -> 0)."""
     if combine == "noisy_or":
-        return 1.0 - partial
+        return quantize(1.0 - partial)
     if combine in ("max", "min"):
-        return np.where(np.isinf(partial), 0.0, partial)
-    return partial
+        return np.where(partial == NEUTRAL[combine], 0, partial).astype(np.int64)
+    return np.asarray(partial, dtype=np.int64)
 
 
 def partials(
@@ -105,20 +145,23 @@ def partials(
     *,
     bits: Iterable[int] | None = None,
     interactions: Iterable[tuple[int, float]] | None = None,
-) -> Floats:
-    """Partial values of `masks` over the given option bits and interactions (default: all)."""
-    out = np.full(masks.shape, NEUTRAL[metric.combine])
+) -> NDArray[Any]:
+    """Partial values of `masks` over the given option bits and interactions (default: all).
+
+    Floats for a noisy-or metric; grid values (int64) for an exact one.
+    """
+    dtype = np.int64 if metric.exact else np.float64
+    out = np.full(masks.shape, NEUTRAL[metric.combine], dtype=dtype)
     for bit in range(len(metric.terms)) if bits is None else bits:
-        term = metric.terms[bit]
-        if not np.isnan(term):
+        if not np.isnan(metric.terms[bit]):
             present = (masks >> np.uint64(bit)) & np.uint64(1) == 1
-            out = add_term(metric.combine, out, present, float(term))
+            out = add_term(metric.combine, out, present, metric.term(bit))
     for mask, term in metric.interactions if interactions is None else interactions:
         present = masks & np.uint64(mask) == np.uint64(mask)
         out = add_term(metric.combine, out, present, term)
     return out
 
 
-def values(metric: CMetric, masks: Ints) -> Floats:
-    """Each package's value for the metric (internal masks, all options and interactions)."""
+def values(metric: CMetric, masks: Ints) -> Q:
+    """Each package's value for the metric on the grid (internal masks, all terms)."""
     return finish(metric.combine, partials(metric, masks))

@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 from guarantees.model import ir
 from guarantees.model.compile import CompiledScenario, Test
 from guarantees.model.results import BoundMiss, Failure, Package, PackageList
-from guarantees.model.values import SCALE, Floats, Ints, q_scalar, quantize, values
+from guarantees.model.values import SCALE, Ints, Q, values
 
 
 class Batch:
@@ -21,21 +21,18 @@ class Batch:
     def __init__(self, compiled: CompiledScenario, masks: Ints) -> None:
         self.c = compiled
         self.masks = np.asarray(masks, dtype=np.uint64)
-        self.values: list[Floats] = [values(m, self.masks) for m in compiled.metrics]
+        self.values: list[Q] = [values(m, self.masks) for m in compiled.metrics]
         tests = compiled.rules + compiled.constraints
         self.ok: NDArray[np.bool_] = np.array(
             [ir.vector(t.ok, self.masks, self._compare) for t in tests], dtype=np.bool_
         ).reshape(len(tests), self.masks.size)
 
     def _compare(self, node: ir.MetricCmp) -> NDArray[np.bool_]:
-        return ir.metric_compare(self.values[node.metric], node.op, node.value)
+        return ir.q_compare(self.values[node.metric], node.op, node.grid)
 
     def package(self, j: int) -> Package:
         """Package j with every metric at its best guess, on the reporting grid."""
-        metrics = {
-            m.name: float(quantize(self.values[i][j : j + 1])[0]) / SCALE
-            for i, m in enumerate(self.c.metrics)
-        }
+        metrics = {m.name: int(self.values[i][j]) / SCALE for i, m in enumerate(self.c.metrics)}
         return Package(self.c.option_ids(int(self.masks[j])), metrics)
 
     def failures(self, j: int, *, rules: bool) -> tuple[Failure, ...]:
@@ -51,16 +48,17 @@ class Batch:
     def misses(self, test: Test, j: int) -> tuple[BoundMiss, ...]:
         """The bounds of a limit that package j misses."""
         out = []
-        for metric, side, bound in test.bounds:
-            value = float(self.values[metric][j])
-            q_value, q_bound = q_scalar(value), q_scalar(bound)
+        for metric, side, bound, q_bound in test.bounds:
+            q_value = int(self.values[metric][j])
             if (side == "min" and q_value < q_bound) or (side == "max" and q_value > q_bound):
-                out.append(BoundMiss(self.c.metrics[metric].name, side, bound, q_value / SCALE))
+                gap = q_bound - q_value if side == "min" else q_value - q_bound
+                name = self.c.metrics[metric].name
+                out.append(BoundMiss(name, side, bound, q_value / SCALE, gap))
         return tuple(out)
 
 
 def package_list(compiled: CompiledScenario, masks: Ints) -> PackageList:
     """Packages (internal masks) as an array-backed list, metrics on the reporting grid."""
-    grid = np.stack([quantize(values(m, masks)) / SCALE for m in compiled.metrics], axis=1)
+    grid = np.stack([values(m, masks) / SCALE for m in compiled.metrics], axis=1)
     names = tuple(m.name for m in compiled.metrics)
     return PackageList(compiled.options, compiled.to_file_order(masks), names, grid)
