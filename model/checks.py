@@ -24,12 +24,13 @@ from guarantees.model.schema import (
     Bound,
     Constraint,
     Expression,
+    Interaction,
     Metric,
     Option,
     Rule,
     Tradeoff,
 )
-from guarantees.model.uncertain import Uncertain, parse_uncertain
+from guarantees.model.uncertain import LARGEST, RANGE_RULE, Uncertain, parse_uncertain
 
 _RESERVED = ", ".join(sorted(expr.KEYWORDS))
 _CONSTRAINT: TypeAdapter[Constraint] = TypeAdapter(Constraint)
@@ -158,6 +159,7 @@ def check(parts: Mapping[str, Any], data: Mapping[str, Any]) -> Iterator[Finding
         yield from ctx.names_at(interaction.all_of, (*loc, "all_of"), options_only=True)
         yield from _check_values(ctx, interaction.values, loc)
         yield from ctx.source(interaction.source, (*loc, "source"))
+    yield from _check_sums(ctx, _indexed(parts.get("interactions")).values())
     rules = _indexed(parts.get("rules"))
     for index, rule in rules.items():
         yield from _check_rule(ctx, rule, ("rules", index))
@@ -174,6 +176,28 @@ def check(parts: Mapping[str, Any], data: Mapping[str, Any]) -> Iterator[Finding
     for actor_id, raw in raw_actors.items() if isinstance(raw_actors, dict) else ():
         if actor_id not in ctx.actors and isinstance(raw, dict):
             yield from _check_salvaged(ctx, ("actors", actor_id), raw)
+
+
+def _check_sums(ctx: Context, interactions: Iterable[Interaction]) -> Iterator[Finding]:
+    """A sum's values may not add up beyond LARGEST: its grid values would not stay exact."""
+    for name, metric in ctx.metrics.items():
+        if metric.combine != "sum":
+            continue
+        parts = [*ctx.options.values(), *interactions]
+        total = sum(_magnitude(p.values[name]) for p in parts if name in p.values)
+        if total > LARGEST:
+            yield Finding(
+                ("metrics", name),
+                f"metric '{name}' adds up to as much as {total:.10g} over all options and "
+                f"interactions, out of range: {RANGE_RULE}",
+                key=True,
+            )
+
+
+def _magnitude(value: Uncertain) -> float:
+    """The largest size a value can take (its best guess when its support is unbounded)."""
+    low, high = value.support
+    return max(abs(low), abs(high)) if math.isfinite(low - high) else abs(value.best)
 
 
 def _indexed(items: Any) -> dict[int, Any]:

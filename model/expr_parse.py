@@ -7,7 +7,6 @@ expression is parsed, and each module stays small. Use `expr.parse`.
 from __future__ import annotations
 
 import functools
-import math
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
@@ -32,6 +31,7 @@ from guarantees.model.expr import (
     Ref,
     render,
 )
+from guarantees.model.uncertain import RANGE_RULE, in_range
 
 # --------------------------------------------------------------------------- parsing
 
@@ -77,10 +77,10 @@ def _part(expr: Expr, depth: int) -> _Part:
 
 
 def _number(token: Token) -> float:
-    """Read a NUMBER token, refusing values too large to be finite floats."""
+    """Read a NUMBER token, refusing values outside the range every number keeps to."""
     value = float(token)
-    if not math.isfinite(value):
-        raise ExprSyntaxError(f"number '{token}' is out of range", _at(token))
+    if not in_range(value):
+        raise ExprSyntaxError(f"number '{token}' is out of range: {RANGE_RULE}", _at(token))
     return value
 
 

@@ -6,11 +6,11 @@ tags, actors, metrics) are checked in `checks.py` once every part has a shape.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -22,7 +22,13 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from guarantees.model import expr
-from guarantees.model.uncertain import Uncertain, UncertainValueError, describe, parse_uncertain
+from guarantees.model.uncertain import (
+    Uncertain,
+    UncertainValueError,
+    describe,
+    number,
+    parse_uncertain,
+)
 
 FORMAT = "guarantees/1"
 NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
@@ -117,22 +123,26 @@ def _uncertain(value: Any) -> Uncertain:
     try:
         return parse_uncertain(value)
     except UncertainValueError as err:
-        if err.expected is None:
-            raise problem_error(str(err)) from None
-        raise PydanticCustomError(
-            "shape",
-            "expected {expected} (got {found})",
-            {"expected": err.expected, "found": err.found, "at": err.path},
-        ) from None
+        raise _located(err) from None
 
 
 def _weight(value: Any) -> float:
-    """A utility weight: a finite number, not a boolean or a string."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise shape_error("a number", value)
-    if not math.isfinite(value):
-        raise shape_error("a finite number", value)
-    return float(value)
+    """A utility weight: a number in range, not a boolean or a string."""
+    try:
+        return number(value)
+    except UncertainValueError as err:
+        raise _located(err) from None
+
+
+def _located(err: UncertainValueError) -> PydanticCustomError:
+    """A number's error as a pydantic error: of its shape, or of its value."""
+    if err.expected is None:
+        return problem_error(str(err))
+    return PydanticCustomError(
+        "shape",
+        "expected {expected} (got {found})",
+        {"expected": err.expected, "found": err.found, "at": err.path},
+    )
 
 
 def _expression(value: Any) -> expr.Expr:
@@ -164,16 +174,36 @@ def _uncertain_input_schema() -> Any:
     return float | tuple[float, float] | dict[Literal["triangular", "beta", "normal"], list[float]]
 
 
+def _distinct(names: tuple[str, ...]) -> tuple[str, ...]:
+    """A list of names says each name once: a repeat is a slip (and would count twice)."""
+    seen: dict[str, int] = {}
+    for index, name in enumerate(names):
+        if name in seen:
+            raise PydanticCustomError(
+                "problem",
+                "{message}",
+                {
+                    "message": f"'{name}' is listed twice (items {seen[name] + 1} and "
+                    f"{index + 1}): name each option or tag once",
+                    "at": index,
+                },
+            )
+        seen[name] = index
+    return names
+
+
 Name = Annotated[str, PlainValidator(_name, json_schema_input_type=str)]
 Slug = Annotated[str, PlainValidator(_slug, json_schema_input_type=str)]
 Names = Annotated[
     tuple[Name, ...],
     BeforeValidator(_as_names, json_schema_input_type=str | list[str]),
+    AfterValidator(_distinct),
     PlainSerializer(list),
 ]
 NameList = Annotated[
     tuple[Name, ...],
     BeforeValidator(_as_name_list, json_schema_input_type=list[str]),
+    AfterValidator(_distinct),
     PlainSerializer(list),
 ]
 Value = Annotated[

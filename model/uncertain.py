@@ -25,6 +25,14 @@ _FORMS = "a number, a range [low, high], " + ", ".join(_SHAPES.values())
 _UNIFORM_HINT = "; a uniform value is written as a range [low, high]"
 #: Longest string quoted whole in a message; longer ones are cut.
 _SHOWN = 40
+#: The largest magnitude of any number in a scenario. Values are compared on a grid of 1e-9
+#: held in 64-bit integers (values.py), which holds 9.2e18 steps: 1e9 leaves room for sums
+#: and differences of values, exactly. Larger quantities are written in a larger unit.
+LARGEST = 10**9
+RANGE_RULE = (
+    f"numbers in a scenario lie between -{LARGEST:.0e} and {LARGEST:.0e}: "
+    "write large quantities in a larger unit (thousands, millions)"
+).replace("e+0", "e")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,22 +152,35 @@ def _shape_error(
 
 
 def _quoted_number_hint(value: Any) -> str:
-    """Say so when a string holds a number: quotes make YAML read it as text."""
-    if isinstance(value, str):
+    """Say so when a string holds a number that would be valid: quotes make YAML read it as
+    text."""
+    if isinstance(value, str) and len(value) <= _SHOWN:
         try:
-            float(value)
+            number = float(value)
         except ValueError:
             return ""
-        return "; remove the quotes to write a number"
+        return "; remove the quotes to write a number" if in_range(number) else ""
     return ""
 
 
-def _number(value: Any, path: tuple[str | int, ...] = ()) -> float:
-    """A finite real number from YAML, refusing booleans and strings."""
+def in_range(value: float) -> bool:
+    """Whether a number is finite and within LARGEST (what the grid holds exactly)."""
+    return math.isfinite(value) and abs(value) <= LARGEST
+
+
+def out_of_range(value: float) -> str:
+    """The message for a number outside the range: what was written, and the rule."""
+    return f"number {describe_number(value)} is out of range: {RANGE_RULE}"
+
+
+def number(value: Any, path: tuple[str | int, ...] = ()) -> float:
+    """A finite real number within LARGEST from YAML, refusing booleans and strings."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _shape_error("a number", value, _quoted_number_hint(value), path)
-    if not math.isfinite(value):
+    if isinstance(value, float) and math.isnan(value):
         raise _shape_error("a finite number", value, "", path)
+    if (isinstance(value, int) and abs(value) > LARGEST) or not in_range(float(value)):
+        raise UncertainValueError(out_of_range(value), path=path)
     return float(value)
 
 
@@ -167,13 +188,13 @@ def _numbers(values: Any, n: int, form: str, path: tuple[str, ...] = ()) -> tupl
     """Exactly `n` numbers in a list, or a clear error naming the form."""
     if not isinstance(values, list) or len(values) != n:
         raise _shape_error(f"{form} with {n} numbers", values)
-    return tuple(_number(v, (*path, i)) for i, v in enumerate(values))
+    return tuple(number(v, (*path, i)) for i, v in enumerate(values))
 
 
 def parse_uncertain(value: Any) -> Uncertain:
     """Read an uncertain value from its YAML form, or raise UncertainValueError (a ValueError)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return point(_number(value))
+        return point(number(value))
     if isinstance(value, list):
         low, high = _numbers(value, 2, "a range [low, high]")
         if low > high:
@@ -218,6 +239,13 @@ def _near_hint(word: str, choices: Any) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+def describe_number(value: float) -> str:
+    """A number as written, or its size when it has too many digits to show."""
+    if isinstance(value, int) and abs(value) >= 10**_SHOWN:
+        return f"with {math.floor(math.log10(abs(value))) + 1} digits"
+    return str(value)
+
+
 def describe(value: Any) -> str:
     """Name a YAML value for an error message: `'high' (a string)`, `a list of 3 items`."""
     if value is None:
@@ -228,7 +256,7 @@ def describe(value: Any) -> str:
         shown = value if len(value) <= _SHOWN else value[: _SHOWN - 3].rstrip() + "..."
         return f"'{shown}' (a string)"
     if isinstance(value, int | float):
-        return f"{value} (a number)"
+        return f"{describe_number(value)} (a number)"
     if isinstance(value, list):
         return f"a list of {len(value)} item{'s' * (len(value) != 1)}"
     if isinstance(value, dict):

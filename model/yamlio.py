@@ -215,12 +215,23 @@ def _kind(value: Any) -> str:
 
 
 def _to_int(text: str) -> int:
-    """YAML 1.2 integer, with the 0x/0o/0b prefixes ruamel resolves."""
+    """YAML 1.2 integer, with the 0x/0o/0b prefixes ruamel resolves.
+
+    One with more digits than Python reads (sys.get_int_max_str_digits) becomes 10^digits:
+    its size is all a message needs, as any number of that size is out of range.
+    """
     digits = text.replace("_", "")
     sign = -1 if digits.startswith("-") else 1
     digits = digits[1:] if digits.startswith(("+", "-")) else digits
     base = {"0x": 16, "0o": 8, "0b": 2}.get(digits[:2].lower())
+    if base is None and digits.isdigit() and len(digits) > _LONGEST_INT:
+        magnitude: int = 10 ** (len(digits) - 1)
+        return sign * magnitude
     return sign * (int(digits[2:], base) if base else int(digits, 10))
+
+
+#: Digits of the longest integer read as it is (far above any number in range).
+_LONGEST_INT = 1000
 
 
 def _to_float(text: str) -> float:

@@ -15,11 +15,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from itertools import combinations
 from typing import Any
 
 from guarantees.model import expr
-from guarantees.model.results import ConstraintRef, Evaluation, Explanation, Package
+from guarantees.model.results import BoundMiss, ConstraintRef, Evaluation, Explanation, Package
 from guarantees.model.schema import Constraint, Rule, Scenario
 
 Pkg = frozenset[str]
@@ -37,9 +39,11 @@ __all__ = [
     "failures",
     "feasible",
     "matches",
+    "metric_grid",
     "metric_value",
     "options_tuple",
     "q",
+    "q_written",
     "rank_key",
     "reference_details",
     "reference_evaluate",
@@ -52,34 +56,52 @@ __all__ = [
 
 
 def q(x: float) -> int:
-    """The one tolerance: a number on the 1e-9 grid, cut at 0.5 + 2^-12 (semantics.md)."""
+    """The one tolerance: a number on the 1e-9 grid, cut at 0.5 + 2^-12 (semantics.md).
+
+    In floating point, for the values noisy-or computes (and the numbers compared with them).
+    """
     return math.floor(x * 1e9 + 0.5 + 2.0**-12)
 
 
+def q_written(x: float) -> int:
+    """The same cut, exactly, for a number as written (its shortest decimal form).
+
+    Sums, maxima and minima combine the written numbers on the grid (semantics.md).
+    """
+    exact = Fraction(Decimal(repr(float(x))))
+    return math.floor(exact * 10**9 + Fraction(1, 2) + Fraction(1, 4096))
+
+
+def number_grid(scenario: Scenario, metric: str, x: float) -> int:
+    """A written number (a limit's bound, a number in an expression) on a metric's grid."""
+    return q(x) if scenario.metrics[metric].combine == "noisy_or" else q_written(x)
+
+
 class _Quantised:
-    """A metric value that compares with plain numbers through q (for expression evaluation).
+    """A metric value that compares with plain numbers on its grid (for expression evaluation).
 
     `expr.evaluate` compares `metric(name)` with the number written in the expression using
-    the ordinary operators; wrapping the value makes `v >= x` mean `q(v) >= q(x)`.
+    the ordinary operators; wrapping the value makes `v >= x` mean `grid(v) >= grid(x)`.
     """
 
-    def __init__(self, value: float) -> None:
-        self.value = value
+    def __init__(self, scenario: Scenario, metric: str, grid: int) -> None:
+        self.to_grid = lambda x: number_grid(scenario, metric, x)
+        self.grid = grid
 
     def __lt__(self, other: float) -> bool:
-        return q(self.value) < q(other)
+        return self.grid < self.to_grid(other)
 
     def __le__(self, other: float) -> bool:
-        return q(self.value) <= q(other)
+        return self.grid <= self.to_grid(other)
 
     def __gt__(self, other: float) -> bool:
-        return q(self.value) > q(other)
+        return self.grid > self.to_grid(other)
 
     def __ge__(self, other: float) -> bool:
-        return q(self.value) >= q(other)
+        return self.grid >= self.to_grid(other)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, int | float) and q(self.value) == q(other)
+        return isinstance(other, int | float) and self.grid == self.to_grid(other)
 
     def __ne__(self, other: object) -> bool:
         return not self == other
@@ -141,20 +163,30 @@ def metric_terms(scenario: Scenario, package: Pkg, metric: str) -> list[float]:
     return terms
 
 
-def metric_value(scenario: Scenario, package: Pkg, metric: str) -> float:
-    """A package's value for a metric, by its combine rule; 0 when it has no terms."""
+def metric_grid(scenario: Scenario, package: Pkg, metric: str) -> int:
+    """A package's value for a metric on the grid, by its combine rule; 0 with no terms.
+
+    Noisy-or is computed in floating point and then put on the grid; sum, max and min combine
+    the terms' grid values (each written number exactly as written), in whole numbers.
+    """
     terms = metric_terms(scenario, package, metric)
     if not terms:
-        return 0.0
+        return 0
     combine = scenario.metrics[metric].combine
     if combine == "noisy_or":
-        return 1.0 - math.prod(1.0 - t for t in terms)
+        return q(1.0 - math.prod(1.0 - t for t in terms))
+    grid = [q_written(t) for t in terms]
     if combine == "sum":
-        return sum(terms)
+        return sum(grid)
     if combine == "max":
-        return max(terms)
+        return max(grid)
     assert combine == "min"
-    return min(terms)
+    return min(grid)
+
+
+def metric_value(scenario: Scenario, package: Pkg, metric: str) -> float:
+    """A package's value for a metric as reported: its grid value / 1e9."""
+    return metric_grid(scenario, package, metric) / 1e9
 
 
 def holds(scenario: Scenario, package: Pkg, condition: expr.Expr) -> bool:
@@ -162,7 +194,7 @@ def holds(scenario: Scenario, package: Pkg, condition: expr.Expr) -> bool:
     return expr.evaluate(
         condition,
         has=lambda name: matches(scenario, package, name),
-        metric=lambda name: _Quantised(metric_value(scenario, package, name)),  # type: ignore[arg-type,return-value]
+        metric=lambda name: _Quantised(scenario, name, metric_grid(scenario, package, name)),  # type: ignore[arg-type,return-value]
         count=lambda names: count(scenario, package, names),
     )
 
@@ -205,17 +237,17 @@ def feasible(scenario: Scenario, package: Pkg) -> bool:
 
 @dataclass(frozen=True)
 class Miss:
-    """A limit bound a package fails: metric, side ('min'/'max'), bound and value."""
+    """A limit bound a package fails: metric, side ('min'/'max'), bound and value on the grid."""
 
     metric: str
     side: str
-    bound: float
-    value: float
+    q_bound: int
+    q_value: int
 
     @property
     def shortfall(self) -> float:
         """How far the bound would have to move: q(X) - q(v) for a min, q(v) - q(Y) for a max."""
-        gap = q(self.bound) - q(self.value)
+        gap = self.q_bound - self.q_value
         return (gap if self.side == "min" else -gap) / 1e9
 
 
@@ -246,11 +278,13 @@ def limit_misses(scenario: Scenario, package: Pkg, constraint: Constraint) -> tu
     assert constraint.limit is not None
     out = []
     for metric, bound in constraint.limit.items():
-        value = metric_value(scenario, package, metric)
-        if bound.min is not None and q(value) < q(bound.min.best):
-            out.append(Miss(metric, "min", bound.min.best, value))
-        if bound.max is not None and q(value) > q(bound.max.best):
-            out.append(Miss(metric, "max", bound.max.best, value))
+        value = metric_grid(scenario, package, metric)
+        for side, written in (("min", bound.min), ("max", bound.max)):
+            if written is None:
+                continue
+            grid = number_grid(scenario, metric, written.best)
+            if (value < grid) if side == "min" else (value > grid):
+                out.append(Miss(metric, side, grid, value))
     return tuple(out)
 
 
@@ -312,7 +346,7 @@ def reference_details(
         (label, []) for label in broken_rules(scenario, package)
     ]
     out += [
-        (f.label, [(m.metric, m.side, q(m.bound), q(m.value)) for m in f.misses])
+        (f.label, [(m.metric, m.side, m.q_bound, m.q_value) for m in f.misses])
         for f in failures(scenario, package)
     ]
     return out
@@ -324,8 +358,8 @@ def reference_details(
 def rank_key(scenario: Scenario, package: Pkg) -> tuple[int, int, int, tuple[int, ...]]:
     """Better benefit, better risk, fewer options, then sorted option positions."""
     benefit, risk = scenario.tradeoff.benefit, scenario.tradeoff.risk
-    qb = q(metric_value(scenario, package, benefit))
-    qr = q(metric_value(scenario, package, risk))
+    qb = metric_grid(scenario, package, benefit)
+    qr = metric_grid(scenario, package, risk)
     key_b = -qb if scenario.metrics[benefit].better == "higher" else qb
     key_r = -qr if scenario.metrics[risk].better == "higher" else qr
     positions = tuple(sorted(i for i, o in enumerate(scenario.options) if o in package))
@@ -370,8 +404,8 @@ def reference_evaluate(scenario: Scenario) -> dict[str, Any]:
     ordered_points = sorted(points.items(), key=lambda item: -item[0][0])
     frontier = [
         (
-            q(metric_value(scenario, members[0], benefit)),
-            q(metric_value(scenario, members[0], risk)),
+            metric_grid(scenario, members[0], benefit),
+            metric_grid(scenario, members[0], risk),
             [(as_tuple(p), p in ok_set) for p in members],
         )
         for _, members in ordered_points
@@ -384,7 +418,7 @@ def reference_evaluate(scenario: Scenario) -> dict[str, Any]:
             [
                 (
                     f.label,
-                    [(m.metric, m.side, q(m.bound), q(m.value)) for m in f.misses],
+                    [(m.metric, m.side, m.q_bound, m.q_value) for m in f.misses],
                 )
                 for f in fails[p]
             ],
@@ -416,7 +450,7 @@ def reference_evaluate(scenario: Scenario) -> dict[str, Any]:
 
     shown = ok + front + [c[3] for c in concessions]
     package_metrics = {
-        as_tuple(p): {m: q(metric_value(scenario, p, m)) for m in scenario.metrics} for p in shown
+        as_tuple(p): {m: metric_grid(scenario, p, m) for m in scenario.metrics} for p in shown
     }
 
     return {
@@ -494,6 +528,17 @@ def _ref_label(ref: ConstraintRef) -> str:
     return ref.label
 
 
+def _miss(miss: BoundMiss) -> tuple[str, str, int, int]:
+    """A solver's miss as (metric, side, bound, value) on the grid, from what it reports.
+
+    The value is reported as grid / 1e9, read back exactly as written; the bound is the value
+    moved by the gap (the shortfall in grid steps).
+    """
+    value = q_written(miss.value)
+    bound = value + miss.gap if miss.side == "min" else value - miss.gap
+    return (miss.metric, miss.side, bound, value)
+
+
 def solver_view(evaluation: Evaluation) -> dict[str, Any]:
     """The solver's `Evaluation` in the exact plain shape of `reference_evaluate`."""
     shown = (
@@ -513,8 +558,8 @@ def solver_view(evaluation: Evaluation) -> dict[str, Any]:
         "minimal": [_pkg(p) for p in evaluation.minimal],
         "frontier": [
             (
-                q(point.benefit),
-                q(point.risk),
+                q_written(point.benefit),
+                q_written(point.risk),
                 [(_pkg(p), ok) for p, ok in zip(point.packages, point.acceptable, strict=True)],
             )
             for point in evaluation.frontier
@@ -525,7 +570,7 @@ def solver_view(evaluation: Evaluation) -> dict[str, Any]:
                 [
                     (
                         _ref_label(f.constraint),
-                        [(m.metric, m.side, q(m.bound), q(m.value)) for m in f.misses],
+                        [_miss(m) for m in f.misses],
                     )
                     for f in t.failures
                 ],
@@ -541,7 +586,9 @@ def solver_view(evaluation: Evaluation) -> dict[str, Any]:
             (tuple(_ref_label(r) for r in c.constraints), _pkg(c.package), q(c.shift))
             for c in evaluation.concessions
         ],
-        "package_metrics": {_pkg(p): {m: q(v) for m, v in p.metrics.items()} for p in shown},
+        "package_metrics": {
+            _pkg(p): {m: q_written(v) for m, v in p.metrics.items()} for p in shown
+        },
     }
 
 
@@ -562,7 +609,4 @@ def explanation_details(
     found = list(explanation.broken_rules) + [
         f for verdict in explanation.verdicts for f in verdict.failures
     ]
-    return [
-        (f.constraint.label, [(m.metric, m.side, q(m.bound), q(m.value)) for m in f.misses])
-        for f in found
-    ]
+    return [(f.constraint.label, [_miss(m) for m in f.misses]) for f in found]
