@@ -242,7 +242,9 @@ def _near_hint(word: str, choices: Any) -> str:
 def describe_number(value: float) -> str:
     """A number as written, or its size when it has too many digits to show."""
     if isinstance(value, int) and abs(value) >= 10**_SHOWN:
-        return f"with {math.floor(math.log10(abs(value))) + 1} digits"
+        size = abs(value)
+        digits = len(str(size)) if size.bit_length() < 14_000 else math.floor(math.log10(size)) + 1
+        return f"with {digits} digits"
     return str(value)
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from typing import Any, NamedTuple
 
 from hypothesis import assume
@@ -33,11 +34,13 @@ from ruamel.yaml import YAML
 
 __all__ = [
     "ACTOR_POOL",
+    "MAGNITUDES",
     "METRIC_POOL",
     "OPTION_POOL",
     "TAG_POOL",
     "Mistake",
     "expressions",
+    "scaled",
     "scenario_data",
     "scenario_with_mistake",
     "to_yaml_text",
@@ -387,6 +390,58 @@ def scenario_data(draw: st.DrawFn, max_options: int = 7, max_actors: int = 4) ->
     return data
 
 
+# -------------------------------------------------------------------------- magnitudes
+
+#: Factors for `scaled`: sub-grid, fine, large and awkward decimals. With the generated terms
+#: (at most |9| each, at most 9 terms), every scaled sum stays within the format's 1e9.
+MAGNITUDES = (3e-10, 0.001, 12345.678, 1e6, 1e7, 1.1e7)
+_COMPARISON = re.compile(r"\b([a-z][a-z0-9_]*) (<=|<|>=|>|==|!=) (-?[0-9.]+)")
+
+
+def scaled(data: Data, factor: float) -> Data:
+    """The document with every number of every sum, max and min metric multiplied by factor.
+
+    Option and interaction values, limit bounds and the numbers compared with such a metric in
+    expressions; beta values stay as they are (shape parameters). Ties between values stay
+    ties when the factor is a power of ten; other factors make awkward decimals.
+    """
+    data = copy.deepcopy(data)
+    combines = {n: m["combine"] for n, m in data.get("metrics", {}).items()}
+    exact = {n for n, c in combines.items() if c != "noisy_or"}
+
+    def value(v: Any) -> Any:
+        if isinstance(v, dict) and "beta" in v:
+            return v
+        if isinstance(v, dict):
+            return {form: [value(p) for p in params] for form, params in v.items()}
+        if isinstance(v, list):
+            return [value(p) for p in v]
+        return v * factor
+
+    def expression(text: str) -> str:
+        return _COMPARISON.sub(
+            lambda m: (
+                f"{m[1]} {m[2]} {_number_text(float(m[3]) * factor)}" if m[1] in exact else m[0]
+            ),
+            text,
+        )
+
+    for part in [*data["options"].values(), *data.get("interactions", [])]:
+        for metric in exact & part.keys():
+            part[metric] = value(part[metric])
+    for rule in data.get("rules", []):
+        if "condition" in rule:
+            rule["condition"] = expression(rule["condition"])
+    for actor in data["actors"].values():
+        for constraint in actor.get("constraints", []):
+            if "condition" in constraint:
+                constraint["condition"] = expression(constraint["condition"])
+            for metric in exact & constraint.get("limit", {}).keys():
+                bound = constraint["limit"][metric]
+                constraint["limit"][metric] = {side: value(v) for side, v in bound.items()}
+    return data
+
+
 # ---------------------------------------------------------------------------- YAML text
 
 
@@ -419,6 +474,8 @@ MISTAKE_KINDS = (
     "min_above_max",
     "tag_is_option_id",
     "expression_syntax",
+    "repeated_name",
+    "out_of_range",
 )
 
 
@@ -492,6 +549,26 @@ def scenario_with_mistake(draw: st.DrawFn, kind: str | None = None) -> Mistake:
         first, second = option_ids[0], option_ids[-1]
         _first_actor_constraints(data).append({"condition": f"{first} & {second}"})
         needle, fragment = " & ", "expression syntax error"
+    elif kind == "repeated_name":
+        repeated = draw(st.sampled_from(option_ids))
+        names = draw(st.permutations([repeated, repeated, *option_ids[:1]]))
+        where = draw(st.sampled_from(["veto", "demand_any", "all_of", "excludes"]))
+        if where == "all_of":
+            interaction = {"all_of": names, sorted(combines)[0]: 0}
+            data.setdefault("interactions", []).append(interaction)
+        elif where == "excludes":
+            data.setdefault("rules", []).append({"excludes": names})
+        else:
+            _first_actor_constraints(data).append({where: names})
+        needle, fragment = f"[{', '.join(names)}]", f"'{repeated}' is listed twice"
+    elif kind == "out_of_range":
+        metric = draw(st.sampled_from(sorted(combines)))
+        too_big = draw(st.sampled_from(["1.0e+300", "2000000000", "-3.0e+12", "9" * 400]))
+        _first_actor_constraints(data).append({"limit": {metric: {"max": "TOO_BIG"}}})
+        needle, fragment = "TOO_BIG", "is out of range"
+        text = to_yaml_text(data)
+        line = _line_of(text, needle)
+        return Mistake(text.replace("TOO_BIG", too_big), line, fragment)
     else:
         raise ValueError(f"unknown mistake kind {kind!r}")
     text = to_yaml_text(data)
