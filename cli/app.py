@@ -242,4 +242,9 @@ def new(
 
 def main() -> None:
     """Entry point of the `guarantees` console script."""
+    import os
+
+    from guarantees.cli.output import ignore_bad_terminal_size
+
+    ignore_bad_terminal_size(os.environ)
     app()
