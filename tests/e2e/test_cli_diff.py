@@ -132,3 +132,18 @@ def test_output_file_is_never_overwritten_unasked(run: Run, small: Path, tmp_pat
     assert again.exit_code == 2
     assert again.stderr == f"error: {out} already exists; use --force to overwrite it\n"
     assert run("diff", small, small, "-o", out, "--force").exit_code == 0
+
+
+def test_values_that_differ_in_the_seventh_digit_read_differently(
+    run: Run, small: Path, tmp_path: Path
+) -> None:
+    """`0.1 0.1` once hid the change; values are shown as written, integers without `.0`."""
+    edited = _variant(
+        tmp_path,
+        "edited.yaml",
+        ("deterrence: 0.1\n", "deterrence: 0.1000001\n"),
+        ("troops: 20\n", "troops: 1234567\n"),
+    )
+    out = run("diff", small, edited).stdout
+    assert re.search(r"changed +options monitors: deterrence +0\.1 +0\.1000001\n", out), out
+    assert re.search(r"changed +options force: troops +20 +1234567\n", out), out
