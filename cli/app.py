@@ -228,7 +228,7 @@ def new(
     ] = None,
 ) -> None:
     """Write a commented starter scenario that validates and evaluates as it is."""
-    from guarantees.cli.new import BadNameError, starter_text
+    from guarantees.cli.new import BadNameError, command_path, starter_text
     from guarantees.cli.output import write_new
 
     path = output if output is not None else Path(f"{name}.yaml")
@@ -237,7 +237,7 @@ def new(
     except BadNameError as error:
         fail(str(error))
     write_new(path, text, force=False, hint="choose another name, or a path with --output")
-    print(one_line(f"wrote {path}; check it with: guarantees validate {path}"))
+    print(one_line(f"wrote {path}; check it with: guarantees validate {command_path(path)}"))
 
 
 def main() -> None:

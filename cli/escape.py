@@ -15,9 +15,12 @@ from __future__ import annotations
 import re
 
 #: Characters JSON's encoder leaves raw: DEL, C1 controls, the bidirectional controls (marks,
-#: embeddings, overrides, isolates), the Unicode line and paragraph separators, and lone
-#: surrogates (which cannot even be encoded).
-_BEYOND_ASCII = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+#: embeddings, overrides, isolates), the Unicode line and paragraph separators, lone
+#: surrogates (which cannot even be encoded) and the noncharacters U+FFFE and U+FFFF (which
+#: YAML refuses, so that escaped text can go into a YAML comment).
+_BEYOND_ASCII = (
+    "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff"
+)
 #: Every character escaped: the above and the C0 controls but tab and line feed.
 _UNSAFE = f"\x00-\x08\x0b-\x1f{_BEYOND_ASCII}"
 _UNSAFE_RE = re.compile(f"[{_UNSAFE}]")

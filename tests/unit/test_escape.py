@@ -24,6 +24,7 @@ ATTACKS = {
     "\u2066x\u2069\u200f": "\\u2066x\\u2069\\u200f",  # isolates and a mark
     "a\u2028b\x85c": "a\\u2028b\\x85c",  # line separator and NEL
     "\ud800": "\\ud800",  # a lone surrogate, which cannot be encoded
+    "\ufffe\uffff": "\\ufffe\\uffff",  # noncharacters, which YAML refuses
 }
 
 #: Control characters every function must escape (C0 but tab and line feed, DEL, C1).
@@ -58,7 +59,7 @@ def test_property_escaped_text_has_no_control_character(text: str) -> None:
     """Whatever the text, what is printed is one line of characters with no control."""
     for out in (safe_text(text), one_line(text)):
         assert not any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\n" for c in out)
-        assert "\u202e" not in out
+        assert not {"\u202e", "\ufffe"} & set(out)
         out.encode("utf-8")  # never a lone surrogate
     assert "\n" not in one_line(text)
 
