@@ -244,7 +244,7 @@ def main() -> None:
     """Entry point of the `guarantees` console script."""
     import os
 
-    from guarantees.cli.output import ignore_bad_terminal_size
+    from guarantees.cli.terminal import ignore_bad_terminal_size
 
     ignore_bad_terminal_size(os.environ)
     app()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,19 +43,6 @@ def write_new(path: Path, text: str, *, force: bool, hint: str = USE_FORCE) -> N
         fail(f"{path} already exists; {hint}")
     except OSError as error:
         fail(f"cannot write {os_message(error)}")
-
-
-def ignore_bad_terminal_size(environ: MutableMapping[str, str]) -> None:
-    """Drop COLUMNS and LINES unless each is a positive whole number, as if they were unset.
-
-    rich takes COLUMNS=0 as a width of 0 and prints nothing, and fails on `²` (a digit that
-    int() refuses); unset, every console (tables, help, progress) takes the terminal's size,
-    or 80 columns when there is no terminal.
-    """
-    for name in ("COLUMNS", "LINES"):
-        value = environ.get(name)
-        if value is not None and not (value.isascii() and value.isdigit() and int(value) > 0):
-            del environ[name]
 
 
 def stdout_console() -> Console:

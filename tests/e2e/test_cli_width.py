@@ -9,7 +9,7 @@ import pytest
 from cli_helpers import COLOUR_VARIABLES, SCENARIOS
 from test_cli_subprocess import SCRIPT
 
-from guarantees.cli.output import ignore_bad_terminal_size
+from guarantees.cli.terminal import ignore_bad_terminal_size
 
 BAD = ["0", "-3", "abc", "", "²", "1.5", "00"]
 
