@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from guarantees.cli.errors import EXIT_INVALID, fail, print_issues, user_errors
+from guarantees.cli.escape import one_line
 from guarantees.cli.formats import Format
 
 app = typer.Typer(
@@ -85,7 +86,7 @@ def validate(files: FilesArg) -> None:
             print_issues(loaded.issues)
             valid = False
         else:
-            print(f"ok  {file}")
+            print(one_line(f"ok  {file}"))
     if not valid:
         raise typer.Exit(EXIT_INVALID)
 
@@ -227,7 +228,7 @@ def new(
     ] = None,
 ) -> None:
     """Write a commented starter scenario that validates and evaluates as it is."""
-    from guarantees.cli.new import BadNameError, starter_text
+    from guarantees.cli.new import BadNameError, command_path, starter_text
     from guarantees.cli.output import write_new
 
     path = output if output is not None else Path(f"{name}.yaml")
@@ -236,9 +237,14 @@ def new(
     except BadNameError as error:
         fail(str(error))
     write_new(path, text, force=False, hint="choose another name, or a path with --output")
-    print(f"wrote {path}; check it with: guarantees validate {path}")
+    print(one_line(f"wrote {path}; check it with: guarantees validate {command_path(path)}"))
 
 
 def main() -> None:
     """Entry point of the `guarantees` console script."""
+    import os
+
+    from guarantees.cli.terminal import ignore_bad_terminal_size
+
+    ignore_bad_terminal_size(os.environ)
     app()

@@ -1,8 +1,10 @@
 """`guarantees diff OLD NEW`: what changed between two variants of a scenario.
 
 Both files are loaded first: if either is invalid, every problem of both is printed and
-nothing else is done (exit status 2). Then both are evaluated and compared (model/diff.py),
-and the comparison is written as a table, Markdown or a `guarantees.diff/1` JSON document.
+nothing else is done (exit status 2). Then both are evaluated, and if either is refused (too
+large to enumerate), both refusals are printed (exit status 2); else they are compared
+(model/diff.py), and the comparison is written as a table, Markdown or a `guarantees.diff/1`
+JSON document.
 """
 
 from __future__ import annotations
@@ -10,13 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guarantees.cli.errors import EXIT_INVALID, print_issues
+from guarantees.cli.errors import EXIT_INVALID, print_file_error, print_issues
 from guarantees.cli.files import load_file
 from guarantees.cli.formats import Format
 from guarantees.cli.output import Sink
 from guarantees.cli.progress import evaluate_with_progress
 from guarantees.cli.render_json import dumps
 from guarantees.model.diff import DIFF_SCHEMA, ScenarioDiff, diff
+from guarantees.model.errors import GuaranteesError
+from guarantees.model.results import Evaluation
 from guarantees.model.schema import Scenario
 
 if TYPE_CHECKING:
@@ -38,7 +42,7 @@ def run_diff(
     """Load, evaluate and compare two files, and write the comparison."""
     sink = Sink(output, force=force)
     scenarios = _load(old, new)
-    results = (evaluate_with_progress(old, scenarios[0]), evaluate_with_progress(new, scenarios[1]))
+    results = _evaluate((old, new), scenarios)
     result = diff(scenarios[0], scenarios[1], results[0], results[1])
     if fmt is Format.json:
         sink.text(diff_document((old, new), result, top=top))
@@ -59,6 +63,21 @@ def _load(old: str, new: str) -> tuple[Scenario, Scenario]:
     if loaded[0].scenario is None or loaded[1].scenario is None:
         raise InvalidInputError
     return loaded[0].scenario, loaded[1].scenario
+
+
+def _evaluate(
+    files: tuple[str, str], scenarios: tuple[Scenario, Scenario]
+) -> tuple[Evaluation, Evaluation]:
+    """Both evaluations, or the refusal of each file that is refused and InvalidInputError."""
+    results: list[Evaluation] = []
+    for file, scenario in zip(files, scenarios, strict=True):
+        try:
+            results.append(evaluate_with_progress(file, scenario))
+        except GuaranteesError as error:
+            print_file_error(file, str(error))
+    if len(results) < len(files):
+        raise InvalidInputError
+    return results[0], results[1]
 
 
 def diff_document(files: tuple[str, str], result: ScenarioDiff, *, top: int | None) -> str:

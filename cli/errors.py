@@ -3,6 +3,8 @@
 Libraries raise, applications catch: the model raises typed errors and never prints; this
 module is the one place where they become text for a person, so every command reports bad
 input the same way (compiler style, `file:line:col: message`) and never with a traceback.
+Messages echo values from the file, so each is printed on one line with its control
+characters and line breaks escaped (cli/escape.py): one line per problem, whatever the file.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
+from guarantees.cli.escape import one_line
+
 if TYPE_CHECKING:
     from guarantees.model.errors import GuaranteesError, Issue
 
@@ -24,17 +28,22 @@ EXIT_INVALID = 2
 def print_issues(issues: Iterable[Issue]) -> None:
     """Print every issue of a file, one `file:line:col: message` per line, on stderr."""
     for issue in issues:
-        print(issue, file=sys.stderr)
+        _say(str(issue))
 
 
 def print_error(message: str) -> None:
     """Print a message that has no position in a file, marked as an error, on stderr."""
-    print(f"error: {message}", file=sys.stderr)
+    _say(f"error: {message}")
 
 
 def print_file_error(file: str, message: str) -> None:
     """Print a problem with a whole file (no line or column) as `file: message` on stderr."""
-    print(f"{file}: {message}", file=sys.stderr)
+    _say(f"{file}: {message}")
+
+
+def _say(line: str) -> None:
+    """Print one message on one line of stderr, its control characters escaped."""
+    print(one_line(line), file=sys.stderr)
 
 
 def fail(message: str) -> NoReturn:

@@ -1,15 +1,19 @@
 """`guarantees new`: a commented starter scenario that validates and evaluates as it is.
 
 The template is a file shipped with the package (cli/templates/scenario.yaml) so that it can
-be read and edited as YAML; `<<id>>`, `<<title>>` and `<<file>>` are filled in here.
+be read and edited as YAML; `<<id>>`, `<<title>>` and `<<file>>` are filled in here. The file
+name goes into comments, so it is quoted for the shell and written on one line with its
+control characters escaped (`command_path`): whatever the path, the starter stays valid.
 """
 
 from __future__ import annotations
 
 import json
+import shlex
 from importlib.resources import files
 from pathlib import Path
 
+from guarantees.cli.escape import one_line
 from guarantees.model.schema import SLUG_RE
 
 TEMPLATE = "scenario.yaml"
@@ -41,5 +45,10 @@ def starter_text(name: str, path: Path) -> str:
     return (
         template.replace("<<id>>", name)
         .replace("<<title>>", json.dumps(title_of(name)))
-        .replace("<<file>>", str(path))
+        .replace("<<file>>", command_path(path))
     )
+
+
+def command_path(path: Path) -> str:
+    """A path as a shell command takes it, on one line: `my-case.yaml`, `'my case.yaml'`."""
+    return one_line(shlex.quote(str(path)))

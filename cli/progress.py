@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from guarantees.cli.escape import one_line
 from guarantees.model.enumerate import Progress
 
 if TYPE_CHECKING:
@@ -38,13 +39,14 @@ def progress_bar(description: str, *, enabled: bool) -> Iterator[Progress | None
         yield None
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(
         "{task.description}", *columns, console=Console(stderr=True), transient=True
     ) as bar:
-        task = bar.add_task(description, total=None)
+        task = bar.add_task(escape(one_line(description)), total=None)
 
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)

@@ -3,7 +3,8 @@
 `guarantees.evaluate/1` lists every file given, valid or not, each wrapping the model's
 `guarantees.result/1` evaluation; `guarantees.explain/1` wraps one explanation. Keys come in
 a fixed order and the text is indented by 2, so that output can be diffed and kept in git.
-See docs/reference/json.md.
+The encoder escapes C0 controls; `json_text` escapes the other control characters, so that
+no string from a scenario can act on a terminal. See docs/reference/json.md.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from guarantees.cli.escape import json_text
 from guarantees.model.errors import Issue
 from guarantees.model.results import Evaluation, Explanation
 from guarantees.model.schema import Scenario
@@ -21,7 +23,7 @@ EXPLAIN_SCHEMA = "guarantees.explain/1"
 
 def dumps(document: dict[str, Any]) -> str:
     """Indented JSON text in the documents' own key order, ending with a newline."""
-    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_text(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"
 
 
 def issue_json(issue: Issue) -> dict[str, Any]:

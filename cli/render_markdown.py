@@ -1,10 +1,13 @@
 """Lay a report out as Markdown: headings, paragraphs and pipe tables (GitHub flavour).
 
 The same content as the terminal view, for pasting into notes, issues or a course page.
+Every piece of text passes through `_inline`, which escapes control characters (cli/escape.py)
+as well as what Markdown would read as markup.
 """
 
 from __future__ import annotations
 
+from guarantees.cli.escape import safe_text
 from guarantees.cli.report import Report, Section, Table
 
 
@@ -39,7 +42,9 @@ def _cell(text: str) -> str:
 
 
 def _inline(text: str) -> str:
-    """Text on one line, escaping what would start emphasis, code or HTML (not `_` in ids)."""
+    """Text on one line: control characters escaped, and what would start emphasis, code or
+    HTML (not `_` in ids)."""
+    text = safe_text(text)
     for char in ("\\", "*", "`", "<"):
         text = text.replace(char, "\\" + char)
     return text.replace("\n", " ")

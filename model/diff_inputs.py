@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from guarantees.model.numbers import number_text
 from guarantees.model.results import ConstraintRef
 from guarantees.model.schema import CONSTRAINT_KINDS, RULE_KINDS, Scenario
 
@@ -68,15 +69,16 @@ def input_changes(old: Scenario, new: Scenario) -> tuple[Change, ...]:
 def show(value: Any) -> str:
     """A value as short text, close to how the file writes it.
 
-    `0.3`, `[0.2, 0.4]`, `triangular(0, 0.15, 0.45)`, names joined by commas, and mappings
-    (a limit, utility weights) as `escalation max 0.3; deterrence min 0.5`.
+    `0.3`, `[0.2, 0.4]`, `triangular(0, 0.15, 0.45)` (every digit kept: `0.1000001`), names
+    joined by commas, and mappings (a limit, utility weights) as `escalation max 0.3;
+    deterrence min 0.5`.
     """
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, bool) or value is None:
         return json.dumps(value)
     if isinstance(value, int | float):
-        return f"{value:g}"
+        return number_text(value)
     if isinstance(value, list):
         inner = ", ".join(show(v) for v in value)
         return inner if all(isinstance(v, str) for v in value) else f"[{inner}]"

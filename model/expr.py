@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, TypeAlias, assert_never
 
 from .errors import GuaranteesError
+from .numbers import number_text
 
 __all__ = [
     "KEYWORDS",
@@ -165,13 +166,6 @@ def _wrapped(expr: Expr, parens: bool) -> str:
     return f"({render(expr)})" if parens else render(expr)
 
 
-def _render_number(value: float) -> str:
-    """Integers without a decimal point, everything else as Python's shortest repr."""
-    if value.is_integer() and abs(value) < 1e16:
-        return str(int(value))
-    return repr(value)
-
-
 def _render_quantity(quantity: Quantity) -> str:
     """Render the left side of a comparison."""
     if isinstance(quantity, Metric):
@@ -194,7 +188,7 @@ def render(expr: Expr) -> str:
             right_parens = right_level < level or (right_level == level and op != "->")
             return f"{_wrapped(left, left_parens)} {op} {_wrapped(right, right_parens)}"
         case Compare(left=left, op=op, value=value):
-            return f"{_render_quantity(left)} {op} {_render_number(value)}"
+            return f"{_render_quantity(left)} {op} {number_text(value)}"
         case _:
             assert_never(expr)
 

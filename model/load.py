@@ -8,7 +8,6 @@ cross-checked among the parts that are valid, so one fault never hides another.
 
 from __future__ import annotations
 
-import re
 import typing
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 from guarantees.model import checks
 from guarantees.model.diagnostics import Finding, hint, nearest, translate
 from guarantees.model.errors import Issue, Loc, ScenarioError
+from guarantees.model.positions import inside_string
 from guarantees.model.schema import (
     FORMAT,
     NAME_RE,
@@ -33,7 +33,6 @@ from guarantees.model.yamlio import Document, Pos, parse_document, read_document
 
 _REQUIRED = tuple(name for name, field in Scenario.model_fields.items() if field.is_required())
 _ITEM_KINDS = {"options": "option", "actors": "actor", "metrics": "metric"}
-_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def load(path: str | Path, *, display: str | None = None) -> Scenario:
@@ -80,36 +79,23 @@ def _located(doc: Document, findings: list[Finding], text: str | None) -> list[I
     issues = set()
     for f in findings:
         pos = doc.locate(f.loc, key=f.key)
-        if f.offset and text is not None:
-            pos = inside_string(text, pos, f.offset)
+        value = _string_at(doc.data, f.loc) if f.offset and text is not None else None
+        if text is not None and value is not None:
+            pos = inside_string(text, pos, value, f.offset)
         else:
             pos = Pos(pos.line, pos.col + f.offset)
         issues.add(Issue(doc.file, pos.line, pos.col, f.message, f.loc))
     return sorted(issues)
 
 
-def inside_string(text: str, start: Pos, offset: int) -> Pos:
-    """Where character `offset` of a string value whose first character is at `start` is.
-
-    A line break with the indentation after it stands for one character of the value (as
-    YAML folds a multi-line scalar), and so does an escape ('\\x' in double quotes, '' in
-    single quotes). Exact for strings on one line and for the usual multi-line ones.
-    """
-    lines = _LINE_BREAK.split(text)
-    line, col = start.line, start.col
-    row = lines[line - 1] if line <= len(lines) else ""
-    quote = row[col - 2] if 2 <= col <= len(row) + 1 and row[col - 2] in "\"'" else ""
-    for _ in range(offset):
-        if col > len(row) and line < len(lines):
-            line += 1
-            row = lines[line - 1]
-            col = len(row) - len(row.lstrip(" \t")) + 1
-            continue
-        escape = (quote == '"' and row[col - 1 : col] == "\\") or (
-            quote == "'" and row[col - 1 : col + 1] == "''"
-        )
-        col += 2 if escape else 1
-    return Pos(line, col)
+def _string_at(data: Any, loc: Loc) -> str | None:
+    """The string value at loc in the read data, if that is what it is."""
+    for key in loc:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data if isinstance(data, str) else None
 
 
 def _validate_sections(data: dict[str, Any]) -> tuple[list[Finding], dict[str, Any]]:

@@ -290,13 +290,14 @@ class _OneKind(Cited):
     @model_validator(mode="before")
     @classmethod
     def _no_empty_kind(cls, data: Any) -> Any:
-        """A kind key written with nothing after it ('veto:') is reported as such."""
+        """A kind key with nothing after it ('veto:') or an empty mapping ('limit: {}', which
+        would say nothing) is reported as such."""
         for kind in cls.KINDS if isinstance(data, dict) else ():
-            if kind in data and data[kind] is None:
+            if kind in data and data[kind] in (None, {}):
                 raise PydanticCustomError(
                     "shape",
                     "expected {expected} (got {found})",
-                    {"expected": _KIND_SHAPES[kind], "found": describe(None), "at": kind},
+                    {"expected": _KIND_SHAPES[kind], "found": describe(data[kind]), "at": kind},
                 )
         return data
 

@@ -14,6 +14,8 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from guarantees.model.numbers import number_text
+
 Kind = Literal["point", "range", "triangular", "beta", "normal"]
 _ARITY: dict[str, int] = {"triangular": 3, "beta": 2, "normal": 2}
 _SHAPES: dict[str, str] = {
@@ -107,11 +109,12 @@ class Uncertain:
                 return {self.kind: list(self.params)}
 
     def __str__(self) -> str:
+        """As the file writes it, every digit kept: `0.3`, `[0.2, 0.4]`, `beta(2, 5)`."""
         if self.kind == "point":
-            return f"{self.params[0]:g}"
+            return number_text(self.params[0])
         if self.kind == "range":
-            return f"[{self.params[0]:g}, {self.params[1]:g}]"
-        return f"{self.kind}({', '.join(f'{v:g}' for v in self.params)})"
+            return f"[{number_text(self.params[0])}, {number_text(self.params[1])}]"
+        return f"{self.kind}({', '.join(number_text(v) for v in self.params)})"
 
 
 def point(value: float) -> Uncertain:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from cli_helpers import INVALID_ISSUES, SCENARIOS, SMALL, Run
@@ -132,3 +133,37 @@ def test_output_file_is_never_overwritten_unasked(run: Run, small: Path, tmp_pat
     assert again.exit_code == 2
     assert again.stderr == f"error: {out} already exists; use --force to overwrite it\n"
     assert run("diff", small, small, "-o", out, "--force").exit_code == 0
+
+
+def test_values_that_differ_in_the_seventh_digit_read_differently(
+    run: Run, small: Path, tmp_path: Path
+) -> None:
+    """`0.1 0.1` once hid the change; values are shown as written, integers without `.0`."""
+    edited = _variant(
+        tmp_path,
+        "edited.yaml",
+        ("deterrence: 0.1\n", "deterrence: 0.1000001\n"),
+        ("troops: 20\n", "troops: 1234567\n"),
+    )
+    out = run("diff", small, edited).stdout
+    assert re.search(r"changed +options monitors: deterrence +0\.1 +0\.1000001\n", out), out
+    assert re.search(r"changed +options force: troops +20 +1234567\n", out), out
+
+
+def test_two_files_too_large_are_both_reported(
+    run: Run, make_big: Callable[[int], Path], small: Path
+) -> None:
+    """Each refusal is printed, as `FILE: message`; the first no longer hides the second."""
+    old, new = make_big(27), make_big(28)
+    result = run("diff", old, new)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{old}: scenario 'big-27' has 27 options, so 2^27 packages: "
+        "exact enumeration stops at 26 options",
+        f"{new}: scenario 'big-28' has 28 options, so 2^28 packages: "
+        "exact enumeration stops at 26 options",
+    ]
+    one = run("diff", small, new)
+    assert (one.exit_code, one.stdout) == (2, "")
+    assert one.stderr.startswith(f"{new}: scenario 'big-28' has 28 options")

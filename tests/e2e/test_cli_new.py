@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import Run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from guarantees.model import load
+from guarantees.cli.new import starter_text
+from guarantees.model import load, loads
 from guarantees.model.evaluate import evaluate
 
 
@@ -89,3 +92,38 @@ def test_new_rejects_a_name_that_is_not_an_id(run: Run, in_tmp: Path) -> None:
     assert result.exit_code == 2
     assert "'my case' is not a valid scenario id" in result.stderr
     assert list(in_tmp.iterdir()) == []
+
+
+@given(path=st.text(min_size=1))
+@settings(max_examples=200, deadline=None)
+def test_property_the_starter_validates_whatever_the_path(path: str) -> None:
+    """The path is pasted into comments: a line break or a control in it once broke the file."""
+    scenario = loads(starter_text("any", Path(path)))
+    assert scenario.id == "any"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "two\nlines.yaml",
+        "esc\x1b]0;t\x07.yaml",
+        "with space's.yaml",
+        "sep\u2028x.yaml",
+        "non\ufffechar.yaml",
+    ],
+)
+def test_new_with_an_odd_output_path_writes_a_valid_starter(
+    run: Run, in_tmp: Path, name: str
+) -> None:
+    result = run("new", "odd", "--output", name)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("\n") == 1
+    assert "\x1b" not in result.stdout
+    assert load(in_tmp / name).id == "odd"
+    assert run("validate", in_tmp / name).exit_code == 0
+
+
+def test_the_suggested_command_is_quoted_for_the_shell(run: Run, in_tmp: Path) -> None:
+    run("new", "quoted", "--output", "my case.yaml")
+    text = (in_tmp / "my case.yaml").read_text(encoding="utf-8")
+    assert "#   guarantees validate 'my case.yaml'  " in text

@@ -367,6 +367,12 @@ def test_package_changes_match_packages_by_option_ids() -> None:
         ),
         ("  text \n", "text"),
         (True, "true"),
+        (0.1000001, "0.1000001"),
+        ([0.1, 0.1000001], "[0.1, 0.1000001]"),
+        (20.0, "20"),
+        (1234567.0, "1234567"),
+        ({"beta": [2.0, 5.5]}, "beta(2, 5.5)"),
+        ({"escalation": {"max": 0.30000000000000004}}, "escalation max 0.30000000000000004"),
     ],
 )
 def test_show_writes_values_as_a_file_would(value: object, text: str) -> None:
@@ -376,3 +382,10 @@ def test_show_writes_values_as_a_file_would(value: object, text: str) -> None:
 def test_change_json() -> None:
     change = Change("changed", "options", "jets", "deterrence", "0.3", "0.5")
     assert change.to_json()["field"] == "deterrence"
+
+
+def test_a_change_in_the_seventh_digit_is_shown() -> None:
+    """0.1 and 0.1000001 once both read "0.1": the change must be visible."""
+    edited = BASE.replace("deterrence: 0.1,", "deterrence: 0.1000001,")
+    (change,) = input_changes(loads(BASE), loads(edited))
+    assert (change.old, change.new) == ("0.1", "0.1000001")

@@ -14,10 +14,10 @@ from pydantic import ValidationError
 from guarantees.model import expr, load, loads
 from guarantees.model.diagnostics import in_field, part_of, subject, where
 from guarantees.model.errors import ScenarioError
-from guarantees.model.load import inside_string, load_document
+from guarantees.model.load import load_document
 from guarantees.model.schema import DEFAULT_METRICS, Tradeoff, suggest_name
 from guarantees.model.uncertain import Uncertain
-from guarantees.model.yamlio import Pos, parse_document
+from guarantees.model.yamlio import parse_document
 
 REPO = Path(__file__).resolve().parents[2]
 SHAPE = REPO / "docs" / "examples" / "shape.yaml"
@@ -240,22 +240,6 @@ def test_places_are_named_in_the_files_words(
     assert in_field(loc) == field
     if node is not None:
         assert subject(loc) == node
-
-
-@pytest.mark.parametrize(
-    ("text", "start", "offset", "expected"),
-    [
-        ('c: "a and b"\n', Pos(1, 5), 6, Pos(1, 11)),
-        ('c: "a \\"b\\" x"\n', Pos(1, 5), 6, Pos(1, 13)),
-        ("c: 'it''s x'\n", Pos(1, 5), 5, Pos(1, 11)),
-        ("c: >\n  a and\n  zz\n", Pos(2, 3), 6, Pos(3, 3)),
-        ("c: a or\n    b\n", Pos(1, 4), 5, Pos(2, 5)),
-        ("c: a\r\n", Pos(1, 4), 1, Pos(1, 5)),
-    ],
-)
-def test_columns_inside_strings(text: str, start: Pos, offset: int, expected: Pos) -> None:
-    """A character of a string value is found in the source, across escapes and folded lines."""
-    assert inside_string(text, start, offset) == expected
 
 
 @pytest.mark.parametrize(
