@@ -166,7 +166,6 @@ def check(parts: Mapping[str, Any], data: Mapping[str, Any]) -> Iterator[Finding
     yield from _duplicate_ids({i: r.id for i, r in rules.items()}, ("rules",), "rule", "")
     status_quo = parts.get("status_quo") or ()
     yield from ctx.names_at(status_quo, ("status_quo",), options_only=True)
-    yield from _repeated_names(ctx, status_quo, ("status_quo",))
     for actor_id, actor in ctx.actors.items():
         yield from _check_actor(ctx, actor_id, actor)
     raw_options = data.get("options")
@@ -382,19 +381,6 @@ def _duplicate_ids(
                 f"(first in {what} {seen[entry_id] + 1}, here in {what} {index + 1})",
             )
         seen.setdefault(entry_id, index)
-
-
-def _repeated_names(ctx: Context, names: Iterable[str], loc: Loc) -> Iterator[Finding]:
-    """A name written twice in a list that is a set of options, reported at the second."""
-    first: dict[str, int] = {}
-    for index, name in enumerate(names):
-        if name in first:
-            yield Finding(
-                ctx.item_loc(loc, index),
-                f"option '{name}' is listed twice in {in_field(loc)} (first as item "
-                f"{first[name] + 1}, here as item {index + 1}): a package holds each option once",
-            )
-        first.setdefault(name, index)
 
 
 def _check_constraint(ctx: Context, constraint: Constraint, loc: Loc) -> Iterator[Finding]:
