@@ -202,8 +202,8 @@ def parse_uncertain(value: Any) -> Uncertain:
         low, high = _numbers(value, 2, "a range [low, high]")
         if low > high:
             raise UncertainValueError(
-                f"range is written backwards: [{low:g}, {high:g}] "
-                f"(low comes first: did you mean [{high:g}, {low:g}]?)"
+                f"range is written backwards: [{number_text(low)}, {number_text(high)}] "
+                f"(low comes first: did you mean [{number_text(high)}, {number_text(low)}]?)"
             )
         return Uncertain("range", (low, high))
     if isinstance(value, dict) and len(value) == 1:
@@ -217,7 +217,7 @@ def parse_uncertain(value: Any) -> Uncertain:
 
 def _distribution(form: str, p: tuple[float, ...]) -> Uncertain:
     """Check a named distribution's parameters."""
-    shown = ", ".join(f"{v:g}" for v in p)
+    shown = ", ".join(number_text(v) for v in p)
     if form == "triangular" and not p[0] <= p[1] <= p[2]:
         raise UncertainValueError(
             f"triangular needs low <= mode <= high (got [{shown}]: {_disorder(p)})"
@@ -225,7 +225,9 @@ def _distribution(form: str, p: tuple[float, ...]) -> Uncertain:
     if form == "beta" and not (p[0] > 0 and p[1] > 0):
         raise UncertainValueError(f"beta needs two positive shape parameters (got [{shown}])")
     if form == "normal" and not p[1] > 0:
-        raise UncertainValueError(f"normal needs a positive standard deviation (got {p[1]:g})")
+        raise UncertainValueError(
+            f"normal needs a positive standard deviation (got {number_text(p[1])})"
+        )
     return Uncertain(form, p)  # type: ignore[arg-type]
 
 
@@ -248,7 +250,7 @@ def describe_number(value: float) -> str:
         size = abs(value)
         digits = len(str(size)) if size.bit_length() < 14_000 else math.floor(math.log10(size)) + 1
         return f"with {digits} digits"
-    return str(value)
+    return number_text(value)
 
 
 def describe(value: Any) -> str:
