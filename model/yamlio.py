@@ -21,6 +21,7 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.scanner import Scanner
 
 from guarantees.model.errors import Issue, Loc, ScenarioError
 
@@ -28,10 +29,17 @@ from guarantees.model.errors import Issue, Loc, ScenarioError
 MAX_NODES = 100_000
 #: Deepest nesting accepted, in the file or through aliases.
 MAX_DEPTH = 100
+#: Largest file read, in bytes (10 MB): ten times a scenario of MAX_NODES nodes written plainly,
+#: and a bound on what `validate /dev/zero` reads.
+MAX_BYTES = 10_000_000
+#: The `%YAML` directives accepted (both read with YAML 1.2 rules).
+YAML_VERSIONS = ((1, 1), (1, 2))
 
 _CORE = "tag:yaml.org,2002:"
 _BLOCK_CONTENT = re.compile(r"[^\n]*\n(?:[ \t\r]*\n)* *")
 _PROPERTIES = re.compile(r"(?:(?:!<[^>]*>|[&!][^ \t\r\n,\[\]{}]*)(?:[ \t\r\n]|#[^\n]*)*)*")
+#: Characters a string may not hold, though YAML escapes can write them (`"\\ud800"`, `"\\e"`).
+_NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _NOT_MAPPING = "a scenario file must be a YAML mapping (got {})"
 _KINDS = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean"}
 
@@ -76,12 +84,22 @@ class Document:
 def read_document(path: pathlib.Path, *, display: str | None = None) -> Document:
     """Read and parse a scenario file, turning every failure into a ScenarioError."""
     file = display if display is not None else str(path)
+    return parse_document(read_bytes(path, file=file), file=file)
+
+
+def read_bytes(path: pathlib.Path, *, file: str) -> bytes:
+    """The bytes of a file (once: it may be a pipe), at most MAX_BYTES, or a ScenarioError."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # a device or a pipe may never end
     except OSError as err:
         reason = err.strerror or type(err).__name__
         raise ScenarioError([Issue(file, 1, 1, f"cannot read file: {reason}")]) from None
-    return parse_document(raw, file=file)
+    if len(raw) > MAX_BYTES:
+        limit = f"{MAX_BYTES // 1_000_000} MB" if MAX_BYTES >= 1_000_000 else f"{MAX_BYTES} bytes"
+        message = f"file is larger than {limit}, the limit for a scenario file"
+        raise ScenarioError([Issue(file, 1, 1, message)])
+    return raw
 
 
 def parse_document(text: str | bytes, *, file: str) -> Document:
@@ -147,6 +165,22 @@ class _Composer(Composer):
         return node
 
 
+class _VersionError(MarkedYAMLError):
+    """A `%YAML` directive of a version this reader does not read."""
+
+
+class _Scanner(Scanner):
+    """ruamel's scanner, refusing `%YAML` versions other than 1.1 and 1.2 where written."""
+
+    def scan_yaml_directive_value(self, start_mark: Any) -> Any:
+        """The directive's (major, minor), or a _VersionError at its '%'."""
+        version = super().scan_yaml_directive_value(start_mark)
+        if tuple(version) not in YAML_VERSIONS:
+            written = f"%YAML {version[0]}.{version[1]}"
+            raise _VersionError(problem=written, problem_mark=start_mark)
+        return version
+
+
 class _Resolver(VersionedResolver):
     """Resolver that always applies YAML 1.2 rules, even under a '%YAML 1.1' directive."""
 
@@ -159,6 +193,7 @@ class _Resolver(VersionedResolver):
 def _yaml() -> YAML:
     """A fresh safe, pure-Python YAML composer with our composer and resolver."""
     yaml = YAML(typ="safe", pure=True)
+    yaml.Scanner = _Scanner
     yaml.Composer = _Composer
     yaml.Resolver = _Resolver
     yaml.max_depth = MAX_DEPTH
@@ -177,6 +212,9 @@ def _syntax_issue(err: YAMLError, text: str, file: str) -> Issue:
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     if isinstance(err, MaxDepthExceededError):
         return Issue(file, line, col, f"document is nested more than {MAX_DEPTH} levels deep")
+    if isinstance(err, _VersionError):
+        message = f"'{err.problem}' is not supported: a scenario file is YAML 1.2"
+        return Issue(file, line, col, f"{message} (a '%YAML 1.1' directive is read as 1.2)")
     problem = str(err.problem or err.context or "invalid YAML").splitlines()[0]
     if err.context and problem.startswith("but "):
         problem = f"{err.context}, {problem}"
@@ -196,6 +234,50 @@ def _opened_at(err: MarkedYAMLError, line: int) -> str:
     if mark is None or what is None or mark.line + 1 == line:
         return ""
     return f" ({what} opened at line {mark.line + 1}, column {mark.column + 1} is not closed)"
+
+
+def _not_text_message(chars: list[str], text: str) -> str:
+    """Why a string is refused: its first characters that are not text, by kind, and a hint."""
+    by_kind: dict[str, list[str]] = {}
+    for char in chars:
+        by_kind.setdefault(_char_kind(char), []).append(f"U+{ord(char):04X}")
+    parts = []
+    for kind, codes in by_kind.items():
+        shown = [*codes[:3], f"{len(codes) - 3} more"] if len(codes) > 3 else codes
+        listed = " and ".join([", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
+        what, verb = (kind, "is") if len(codes) == 1 else (_PLURAL[kind], "are")
+        advice = _ADVICE[kind] + (_pair_hint(text) if kind == "a surrogate" else "")
+        parts.append(f"the string holds {listed} ({what}), which {verb} not text{advice}")
+    return "; ".join(parts)
+
+
+def _char_kind(char: str) -> str:
+    """'a surrogate', 'a control character' or 'a non-character'."""
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        return "a surrogate"
+    return "a non-character" if code >= 0xFFFE else "a control character"
+
+
+_PLURAL = {
+    "a surrogate": "surrogates",
+    "a control character": "control characters",
+    "a non-character": "non-characters",
+}
+_ADVICE = {
+    "a surrogate": ": write the character itself, or a \\U escape of eight digits",
+    "a control character": ": strings may hold tab and line feed, but no other control character",
+    "a non-character": "",
+}
+
+
+def _pair_hint(text: str) -> str:
+    """` (\\U0001F600)` when text holds a UTF-16 surrogate pair, written as two escapes."""
+    pair = re.search("[\ud800-\udbff][\udc00-\udfff]", text)
+    if pair is None:
+        return ""
+    high, low = (ord(c) for c in pair.group())
+    return f" (\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08X})"
 
 
 def _mark_pos(mark: Any) -> Pos:
@@ -263,7 +345,7 @@ class _Builder:
         if not self._tag_ok(node):
             return None
         if isinstance(node, ScalarNode):
-            return self._scalar(node, loc)
+            return self._scalar(node, loc) if self._is_text(node, self.value_pos[loc]) else None
         if isinstance(node, MappingNode):
             return self._mapping(node, loc)
         return [self.build(child, (*loc, i)) for i, child in enumerate(node.value)]
@@ -327,7 +409,14 @@ class _Builder:
         if str(node.tag) == f"{_CORE}merge" and id(node) not in self.tags:
             self._add(pos, "merge keys '<<' are not supported")
             return None
-        return (str(node.value), pos) if self._tag_ok(node) else None
+        return (str(node.value), pos) if self._is_text(node, pos) and self._tag_ok(node) else None
+
+    def _is_text(self, node: ScalarNode, pos: Pos) -> bool:
+        """Whether a scalar's characters are all text; reports those that are not at pos."""
+        found = dict.fromkeys(_NOT_TEXT.findall(str(node.value)))
+        if found:
+            self._add(pos, _not_text_message(list(found), str(node.value)))
+        return not found
 
     def _tag_ok(self, node: Node) -> bool:
         """Whether node has no explicit tag or an allowed core one; reports a bad tag."""
