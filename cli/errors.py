@@ -87,9 +87,20 @@ class CheckedStdout:
         self.failed = False
 
     def write(self, text: str) -> int:
-        """Write text, or raise StdoutError (nothing is written once a write has failed)."""
+        """Write text, or raise StdoutError (nothing is written once a write has failed).
+
+        What the stream cannot encode (a file name that is not UTF-8, whose bytes Python
+        keeps as surrogates) is written as a backslash escape, as on standard error.
+        """
         with self._checked():
-            return 0 if self.failed else self.stream.write(text)
+            if self.failed:
+                return 0
+            try:
+                return self.stream.write(text)
+            except UnicodeEncodeError:
+                encoding = self.stream.encoding or "utf-8"
+                escaped = text.encode(encoding, "backslashreplace").decode(encoding)
+                return self.stream.write(escaped)
 
     def flush(self) -> None:
         """Flush, or raise StdoutError."""

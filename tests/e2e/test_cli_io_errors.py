@@ -234,3 +234,12 @@ def test_new_after_a_full_disk_can_be_run_again(tmp_path: Path) -> None:
     again = script("new", "case", cwd=tmp_path)
     assert again.returncode == 0
     assert script("validate", "case.yaml", cwd=tmp_path).returncode == 0
+
+
+def test_a_file_name_that_is_not_utf8_is_written_escaped(run: Run, in_tmp: Path) -> None:
+    """Python keeps the bytes of such a name (argv) as surrogates, which UTF-8 cannot encode."""
+    name = os.fsdecode(b"caf\xe9.yaml")
+    result = run("evaluate", name, "--format", "json")
+    assert result.exit_code == 2
+    assert '"file": "caf\\udce9.yaml"' in result.stdout
+    assert result.stderr == "caf\\udce9.yaml:1:1: cannot read file: No such file or directory\n"
