@@ -69,8 +69,13 @@ def publish(path: Path, data: bytes, *, replace: bool) -> None:
     """Give path the content data in one step, through a synced temporary file beside it.
 
     Without replace, an existing path is never touched (FileExistsError), even if it appears
-    while data is written; with it, an existing file (or a link's target) is replaced.
+    while data is written; with it, an existing file (or a link's target) is replaced, and a
+    pipe or a device (`/dev/stdout`) is written to.
     """
+    if replace and path.exists() and not path.is_file():  # a pipe, a device: no file to keep
+        with path.open("wb") as stream:
+            stream.write(data)
+        return
     target = Path(os.path.realpath(path)) if replace else path
     handle, temp = tempfile.mkstemp(prefix=".guarantees-", suffix=".tmp", dir=target.parent)
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import pathlib
+import stat
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -243,3 +244,19 @@ def test_a_file_name_that_is_not_utf8_is_written_escaped(run: Run, in_tmp: Path)
     assert result.exit_code == 2
     assert '"file": "caf\\udce9.yaml"' in result.stdout
     assert result.stderr == "caf\\udce9.yaml:1:1: cannot read file: No such file or directory\n"
+
+
+def test_force_onto_a_pipe_writes_into_it_and_leaves_it_a_pipe(tmp_path: Path) -> None:
+    """A pipe or a device (`--output /dev/stdout --force`) is written to, never replaced."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # the schema fits in the pipe's buffer
+    try:
+        result = script("schema", "--output", fifo, "--force")
+        received = os.read(reader, 1 << 20)
+    finally:
+        os.close(reader)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert received.startswith(b'{\n  "$schema"')
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert list(tmp_path.iterdir()) == [fifo]
