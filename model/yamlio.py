@@ -24,6 +24,7 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scanner import Scanner
 
 from guarantees.model.errors import Issue, Loc, ScenarioError
+from guarantees.model.text import not_text
 
 #: Alias-expansion budget: converting a document may build at most this many nodes.
 MAX_NODES = 100_000
@@ -38,8 +39,6 @@ YAML_VERSIONS = ((1, 1), (1, 2))
 _CORE = "tag:yaml.org,2002:"
 _BLOCK_CONTENT = re.compile(r"[^\n]*\n(?:[ \t\r]*\n)* *")
 _PROPERTIES = re.compile(r"(?:(?:!<[^>]*>|[&!][^ \t\r\n,\[\]{}]*)(?:[ \t\r\n]|#[^\n]*)*)*")
-#: Characters a string may not hold, though YAML escapes can write them (`"\\ud800"`, `"\\e"`).
-_NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _NOT_MAPPING = "a scenario file must be a YAML mapping (got {})"
 _KINDS = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean"}
 
@@ -236,50 +235,6 @@ def _opened_at(err: MarkedYAMLError, line: int) -> str:
     return f" ({what} opened at line {mark.line + 1}, column {mark.column + 1} is not closed)"
 
 
-def _not_text_message(chars: list[str], text: str) -> str:
-    """Why a string is refused: its first characters that are not text, by kind, and a hint."""
-    by_kind: dict[str, list[str]] = {}
-    for char in chars:
-        by_kind.setdefault(_char_kind(char), []).append(f"U+{ord(char):04X}")
-    parts = []
-    for kind, codes in by_kind.items():
-        shown = [*codes[:3], f"{len(codes) - 3} more"] if len(codes) > 3 else codes
-        listed = " and ".join([", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
-        what, verb = (kind, "is") if len(codes) == 1 else (_PLURAL[kind], "are")
-        advice = _ADVICE[kind] + (_pair_hint(text) if kind == "a surrogate" else "")
-        parts.append(f"the string holds {listed} ({what}), which {verb} not text{advice}")
-    return "; ".join(parts)
-
-
-def _char_kind(char: str) -> str:
-    """'a surrogate', 'a control character' or 'a non-character'."""
-    code = ord(char)
-    if 0xD800 <= code <= 0xDFFF:
-        return "a surrogate"
-    return "a non-character" if code >= 0xFFFE else "a control character"
-
-
-_PLURAL = {
-    "a surrogate": "surrogates",
-    "a control character": "control characters",
-    "a non-character": "non-characters",
-}
-_ADVICE = {
-    "a surrogate": ": write the character itself, or a \\U escape of eight digits",
-    "a control character": ": strings may hold tab and line feed, but no other control character",
-    "a non-character": "",
-}
-
-
-def _pair_hint(text: str) -> str:
-    """` (\\U0001F600)` when text holds a UTF-16 surrogate pair, written as two escapes."""
-    pair = re.search("[\ud800-\udbff][\udc00-\udfff]", text)
-    if pair is None:
-        return ""
-    high, low = (ord(c) for c in pair.group())
-    return f" (\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08X})"
-
-
 def _mark_pos(mark: Any) -> Pos:
     """1-based position of a 0-based ruamel mark."""
     return Pos(mark.line + 1, mark.column + 1)
@@ -413,10 +368,10 @@ class _Builder:
 
     def _is_text(self, node: ScalarNode, pos: Pos) -> bool:
         """Whether a scalar's characters are all text; reports those that are not at pos."""
-        found = dict.fromkeys(_NOT_TEXT.findall(str(node.value)))
-        if found:
-            self._add(pos, _not_text_message(list(found), str(node.value)))
-        return not found
+        problem = not_text(str(node.value))
+        if problem is not None:
+            self._add(pos, problem)
+        return problem is None
 
     def _tag_ok(self, node: Node) -> bool:
         """Whether node has no explicit tag or an allowed core one; reports a bad tag."""
