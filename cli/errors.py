@@ -9,6 +9,8 @@ output was written, so that output cut short (a full disk) is an error, never ex
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -82,8 +84,8 @@ class CheckedStdout:
     renderers, print, typer's help), so the message can say what failed.
     """
 
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None) -> None:
+        self.stream = stream  # None when the program was started with it closed (`>&-`)
         self.failed = False
 
     def write(self, text: str) -> int:
@@ -95,6 +97,8 @@ class CheckedStdout:
         with self._checked():
             if self.failed:
                 return 0
+            if self.stream is None:
+                raise OSError(errno.EBADF, os.strerror(errno.EBADF))
             try:
                 return self.stream.write(text)
             except UnicodeEncodeError:
@@ -105,7 +109,7 @@ class CheckedStdout:
     def flush(self) -> None:
         """Flush, or raise StdoutError."""
         with self._checked():
-            if not self.failed:
+            if not self.failed and self.stream is not None:
                 self.stream.flush()
 
     def __getattr__(self, name: str) -> Any:
@@ -165,4 +169,4 @@ class CheckedGroup(TyperGroup):
             raise SystemExit(EXIT_INVALID) from None
         finally:
             if sys.stdout is checked and not checked.failed:  # else leave it dropping output
-                sys.stdout = checked.stream
+                sys.stdout = checked.stream  # None again if it was None

@@ -260,3 +260,33 @@ def test_force_onto_a_pipe_writes_into_it_and_leaves_it_a_pipe(tmp_path: Path) -
     assert received.startswith(b'{\n  "$schema"')
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert list(tmp_path.iterdir()) == [fifo]
+
+
+@pytest.mark.parametrize("args", [("--version",), ("validate", EXAMPLE)])
+def test_a_closed_standard_output_is_an_error(args: tuple[str | Path, ...]) -> None:
+    """Started with standard output closed (`>&-`): what it would print is lost, so it says so."""
+    result = subprocess.run(
+        [str(SCRIPT), *map(str, args)],
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        timeout=60,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert (result.returncode, result.stderr) == (
+        2,
+        "error: cannot write standard output: Bad file descriptor\n",
+    )
+
+
+def test_a_closed_standard_output_does_not_matter_when_nothing_goes_there(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(SCRIPT), "schema", "--output", str(tmp_path / "schema.json")],
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        timeout=60,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert (result.returncode, result.stderr) == (0, "")
