@@ -13,11 +13,12 @@ from typing import Annotated
 
 import typer
 
-from guarantees.cli.errors import EXIT_INVALID, fail, print_issues, user_errors
+from guarantees.cli.errors import EXIT_INVALID, CheckedGroup, fail, print_issues
 from guarantees.cli.escape import one_line
 from guarantees.cli.formats import Format
 
 app = typer.Typer(
+    cls=CheckedGroup,  # every command: errors as messages, standard output checked at the end
     name="guarantees",
     help="Scenario modeller for security guarantees: which packages every actor accepts, "
     "and why not.",
@@ -109,8 +110,7 @@ def evaluate(
     """Acceptable packages, frontier, trade-offs, blocks and concessions of each file."""
     from guarantees.cli.evaluate_command import run_evaluate
 
-    with user_errors():
-        ok = run_evaluate(_expand(files), fmt, top=top, output=output, force=force)
+    ok = run_evaluate(_expand(files), fmt, top=top, output=output, force=force)
     if not ok:
         raise typer.Exit(EXIT_INVALID)
 
@@ -129,8 +129,7 @@ def explain(
     """Every actor's verdict on one package, with each failed constraint, note and source."""
     from guarantees.cli.explain_command import run_explain
 
-    with user_errors():
-        run_explain(file, package, fmt)
+    run_explain(file, package, fmt)
 
 
 @app.command()
@@ -155,8 +154,7 @@ def frontier(
     """The frontier and the trade-offs of a file; with --plot, the trade-off picture."""
     from guarantees.cli.frontier_command import run_frontier
 
-    with user_errors():
-        run_frontier(file, fmt, top=top, plot=plot, force=force)
+    run_frontier(file, fmt, top=top, plot=plot, force=force)
 
 
 @app.command()
@@ -181,8 +179,7 @@ def diff(
     from guarantees.cli.diff_command import InvalidInputError, run_diff
 
     try:
-        with user_errors():
-            run_diff(old, new, fmt, top=top, output=output, force=force)
+        run_diff(old, new, fmt, top=top, output=output, force=force)
     except InvalidInputError:
         raise typer.Exit(EXIT_INVALID) from None
 
@@ -202,8 +199,7 @@ def report(
     """A self-contained HTML handout: summary, results, the trade-off picture, sources."""
     from guarantees.cli.report_html import run_report
 
-    with user_errors():
-        run_report(file, output, top=top, force=force)
+    run_report(file, output, top=top, force=force)
 
 
 @app.command()
@@ -212,10 +208,9 @@ def schema(output: OutputOpt = None, force: ForceOpt = False) -> None:
     from guarantees.cli.output import Sink
     from guarantees.cli.schema import schema_text
 
-    with user_errors():
-        sink = Sink(output, force=force)
-        sink.text(schema_text())
-        sink.close()
+    sink = Sink(output, force=force)
+    sink.text(schema_text())
+    sink.close()
 
 
 @app.command()

@@ -1,20 +1,25 @@
-"""Turn the model's errors into messages on stderr and exit status 2.
+"""Turn the model's errors and the system's into messages on stderr and exit status 2.
 
 Libraries raise, applications catch: the model raises typed errors and never prints; this
 module is the one place where they become text for a person, so every command reports bad
 input the same way (compiler style, `file:line:col: message`) and never with a traceback.
 Messages echo values from the file, so each is printed on one line with its control
 characters and line breaks escaped (cli/escape.py): one line per problem, whatever the file.
+`CheckedGroup` applies that to every command at once, and checks at the end that standard
+output was written, so that output cut short (a full disk) is an error, never exit status 0.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import typer
+from typer.core import TyperGroup
 
 from guarantees.cli.escape import one_line
 
@@ -62,10 +67,72 @@ def report(error: GuaranteesError) -> None:
         print_error(str(error))
 
 
+def os_reason(error: OSError) -> str:
+    """Why a system call failed, in words: `No space left on device`."""
+    return error.strerror or type(error).__name__
+
+
 def os_message(error: OSError) -> str:
     """A short reason for a failed file operation: `out.json: Permission denied`."""
-    reason = error.strerror or type(error).__name__
+    reason = os_reason(error)
     return f"{error.filename}: {reason}" if error.filename is not None else reason
+
+
+class StdoutError(Exception):
+    """Standard output could not be written (a full disk, a lost device; not a closed pipe)."""
+
+    def __init__(self, error: OSError) -> None:
+        self.reason = os_reason(error)
+        super().__init__(f"cannot write standard output: {self.reason}")
+
+
+class CheckedStdout:
+    """Standard output that names itself when a write fails, then drops the rest.
+
+    Any OSError of its writes but a closed pipe becomes a StdoutError, whoever writes (our
+    renderers, print, typer's help), so the message can say what failed.
+    """
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self.stream = stream  # None when the program was started with it closed (`>&-`)
+        self.failed = False
+
+    def write(self, text: str) -> int:
+        """Write text, or raise StdoutError (nothing is written once a write has failed).
+
+        What the stream cannot encode (a file name that is not UTF-8, whose bytes Python
+        keeps as surrogates) is written as a backslash escape, as on standard error.
+        """
+        with self._checked():
+            if self.failed:
+                return 0
+            if self.stream is None:
+                raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+            try:
+                return self.stream.write(text)
+            except UnicodeEncodeError:
+                encoding = self.stream.encoding or "utf-8"
+                escaped = text.encode(encoding, "backslashreplace").decode(encoding)
+                return self.stream.write(escaped)
+
+    def flush(self) -> None:
+        """Flush, or raise StdoutError."""
+        with self._checked():
+            if not self.failed and self.stream is not None:
+                self.stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+    @contextmanager
+    def _checked(self) -> Iterator[None]:
+        try:
+            yield
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): click ends quietly, with status 1
+        except OSError as error:
+            self.failed = True
+            raise StdoutError(error) from None
 
 
 @contextmanager
@@ -78,7 +145,37 @@ def user_errors() -> Iterator[None]:
     except GuaranteesError as error:
         report(error)
         raise typer.Exit(EXIT_INVALID) from None
+    except StdoutError as error:
+        fail(str(error))
     except BrokenPipeError:
         raise  # the reader went away (`| head`): click ends quietly, with status 1
     except OSError as error:
         fail(os_message(error))
+
+
+class CheckedGroup(TyperGroup):
+    """The command group: user errors of every command become messages (see user_errors),
+    and standard output is flushed and checked at the end, after help and --version too."""
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command, turning model and system errors into messages and status 2."""
+        with user_errors():
+            return super().invoke(ctx)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Parse and run with a checked standard output, flushed at the end: help and
+        --version are written while parsing, and a full disk may show only at the last write.
+        """
+        checked = CheckedStdout(sys.stdout)
+        sys.stdout = checked  # a TextIO in all that is used (mypy: sys.stdout is TextIO)
+        try:
+            try:
+                return super().main(*args, **kwargs)
+            finally:
+                sys.stdout.flush()
+        except StdoutError as error:
+            print_error(str(error))
+            raise SystemExit(EXIT_INVALID) from None
+        finally:
+            if sys.stdout is checked and not checked.failed:  # else leave it dropping output
+                sys.stdout = checked.stream  # None again if it was None

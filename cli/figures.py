@@ -1,8 +1,9 @@
-"""Pictures as files: which format a path asks for, whether matplotlib is there, writing bytes.
+"""Pictures as files: which format a path asks for, and whether matplotlib is there.
 
 Nothing here imports matplotlib: a command checks with `require_matplotlib` before it does any
 work, so a missing optional dependency is a clear message (exit status 2), never a traceback,
-and commands that draw nothing never load it.
+and commands that draw nothing never load it. Pictures are written as every other file is
+(cli/output.py `write_new`).
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from guarantees.cli.errors import fail, os_message
-from guarantees.cli.output import USE_FORCE, refuse_overwrite
+from guarantees.cli.errors import fail
 
 ImageFormat = Literal["png", "svg"]
 
@@ -35,15 +35,3 @@ def require_matplotlib(what: str) -> None:
         import matplotlib  # noqa: F401
     except ImportError:
         fail(f"{what} needs matplotlib, which is not installed: {INSTALL_HINT}")
-
-
-def write_new_bytes(path: Path, data: bytes, *, force: bool) -> None:
-    """Write bytes to path: only a new file, unless force (exit 2 with a message on failure)."""
-    refuse_overwrite(path, force=force)
-    try:
-        with path.open("wb" if force else "xb") as handle:
-            handle.write(data)
-    except FileExistsError:
-        fail(f"{path} already exists; {USE_FORCE}")
-    except OSError as error:
-        fail(f"cannot write {os_message(error)}")

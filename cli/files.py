@@ -34,12 +34,21 @@ def expand(arguments: Sequence[str]) -> list[str]:
 
 def _expand_one(argument: str) -> list[str]:
     """One argument: itself when it exists or is no pattern, else the files it matches."""
-    if Path(argument).exists() or not _MAGIC & set(argument):
+    if not _MAGIC & set(argument) or _exists(argument):
         return [argument]
     matches = sorted(m for m in glob.glob(argument, recursive=True) if Path(m).is_file())
     if not matches:
         raise NoMatchError(f"no file matches '{argument}'")
     return matches
+
+
+def _exists(name: str) -> bool:
+    """Whether a file of that name exists; True when that cannot be told (a name too long, a
+    directory that cannot be searched), so that reading it says why, at the file."""
+    try:
+        return Path(name).exists()
+    except OSError:
+        return True
 
 
 @dataclass(frozen=True)

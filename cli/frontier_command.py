@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from guarantees.cli.figures import image_format, require_matplotlib, write_new_bytes
+from guarantees.cli.figures import image_format, require_matplotlib
 from guarantees.cli.formats import Format
-from guarantees.cli.output import Sink, refuse_overwrite
+from guarantees.cli.output import Sink, refuse_overwrite, write_new
 from guarantees.cli.progress import evaluate_with_progress, progress_bar, shows_progress
 from guarantees.cli.render_json import dumps
 from guarantees.cli.report import Report
@@ -98,4 +98,4 @@ def write_plot(
     with progress_bar(f"Plotting {path}", enabled=progress) as advance:
         points = package_points(scenario, progress=advance)
     figure = frontier_figure(scenario, result, points, limit_lines(scenario), layers=layers)
-    write_new_bytes(path, figure_bytes(figure, image_format(path)), force=force)
+    write_new(path, figure_bytes(figure, image_format(path)), force=force)

@@ -3,17 +3,26 @@
 Commands write through a sink: the terminal gets each result as soon as it is ready (with
 colour when it is a terminal); `--output PATH` gathers the text and writes it once at the
 end, refusing to replace an existing file unless `--force` was given. The refusal is checked
-before any work is done, and again (atomically, with mode "x") when the file is written.
+before any work is done, and again (atomically) when the file is written.
+
+Every file a command writes (reports, pictures, the schema, a starter scenario) goes through
+`write_new`: the bytes go to a temporary file beside the target, are flushed to the disk, and
+only then take the target's name, in one step. A full disk or a size limit leaves the target
+as it was (absent, or the user's old file) and no temporary file behind.
 """
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 import sys
+import tempfile
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guarantees.cli.errors import fail, os_message
+from guarantees.cli.errors import fail, os_reason
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -25,24 +34,93 @@ FILE_WIDTH = 100
 USE_FORCE = "use --force to overwrite it"
 
 
+#: Errors of os.link meaning "this file system has no hard links" (then a file is created).
+_NO_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS})
+
+
 def refuse_overwrite(path: Path, *, force: bool, hint: str = USE_FORCE) -> None:
     """Stop (exit 2) if path exists and overwriting it was not asked for."""
-    if path.is_dir():
+    try:
+        is_dir, exists = path.is_dir(), path.exists()
+    except OSError as error:  # a name too long, a directory that cannot be searched
+        fail(f"cannot write {path}: {os_reason(error)}")
+    if is_dir:
         fail(f"{path} is a directory; give a file name to write to")
-    if path.exists() and not force:
+    if exists and not force:
         fail(f"{path} already exists; {hint}")
 
 
-def write_new(path: Path, text: str, *, force: bool, hint: str = USE_FORCE) -> None:
-    """Write text to path: only a new file, unless force (exit 2 with a message on failure)."""
+def write_new(path: Path, data: str | bytes, *, force: bool, hint: str = USE_FORCE) -> None:
+    """Write data (text as UTF-8) to path whole or not at all: only a new file, unless force.
+
+    Exit 2 with a message if path exists (without force) or cannot be written.
+    """
     refuse_overwrite(path, force=force, hint=hint)
+    content = data.encode("utf-8", errors="backslashreplace") if isinstance(data, str) else data
     try:
-        with path.open("w" if force else "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        publish(path, content, replace=force)
     except FileExistsError:
         fail(f"{path} already exists; {hint}")
     except OSError as error:
-        fail(f"cannot write {os_message(error)}")
+        fail(f"cannot write {path}: {os_reason(error)}")
+
+
+def publish(path: Path, data: bytes, *, replace: bool) -> None:
+    """Give path the content data in one step, through a synced temporary file beside it.
+
+    Without replace, an existing path is never touched (FileExistsError), even if it appears
+    while data is written; with it, an existing file (or a link's target) is replaced, and a
+    pipe or a device (`/dev/stdout`) is written to.
+    """
+    if replace and path.exists() and not path.is_file():  # a pipe, a device: no file to keep
+        with path.open("wb") as stream:
+            stream.write(data)
+        return
+    target = Path(os.path.realpath(path)) if replace else path
+    handle, temp = tempfile.mkstemp(prefix=".guarantees-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, _new_file_mode())
+        if replace:
+            os.replace(temp, target)
+        else:
+            _link_new(temp, target, data)
+    finally:
+        with suppress(FileNotFoundError):
+            os.unlink(temp)
+
+
+def _link_new(temp: str, target: Path, data: bytes) -> None:
+    """Give the written temp file the name target, failing if target exists (atomically)."""
+    try:
+        os.link(temp, target)
+    except OSError as error:
+        if error.errno not in _NO_LINKS:
+            raise
+        _create_new(target, data)
+
+
+def _create_new(target: Path, data: bytes) -> None:
+    """Where hard links are not supported: create target exclusively; remove it if cut short."""
+    stream = target.open("xb")  # FileExistsError: not ours, left alone
+    try:
+        with stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+
+
+def _new_file_mode() -> int:
+    """The permissions a new file gets here (0o666 less the umask), not mkstemp's 0o600."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def stdout_console() -> Console:

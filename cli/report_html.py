@@ -18,8 +18,8 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING
 
-from guarantees.cli.figures import require_matplotlib, write_new_bytes
-from guarantees.cli.output import refuse_overwrite
+from guarantees.cli.figures import require_matplotlib
+from guarantees.cli.output import refuse_overwrite, write_new
 from guarantees.cli.progress import evaluate_with_progress, progress_bar, shows_progress
 from guarantees.cli.render_html import section_html, text
 from guarantees.cli.report import Column, Section, Table, metric_header, source_text
@@ -42,7 +42,7 @@ def run_report(file: str, output: Path, *, top: int | None, force: bool) -> None
     result = evaluate_with_progress(file, scenario)
     svg = picture_svg(scenario, result, progress=shows_progress(scenario))
     page = report_page(file, scenario, result, svg, top=DEFAULT_TOP if top is None else top)
-    write_new_bytes(output, page.encode("utf-8"), force=force)
+    write_new(output, page, force=force)
 
 
 def picture_svg(

@@ -29,7 +29,7 @@ from guarantees.model.schema import (
     suggest_name,
 )
 from guarantees.model.uncertain import describe
-from guarantees.model.yamlio import Document, Pos, parse_document, read_document
+from guarantees.model.yamlio import Document, Pos, parse_document, read_bytes
 
 _REQUIRED = tuple(name for name, field in Scenario.model_fields.items() if field.is_required())
 _ITEM_KINDS = {"options": "option", "actors": "actor", "metrics": "metric"}
@@ -37,12 +37,9 @@ _ITEM_KINDS = {"options": "option", "actors": "actor", "metrics": "metric"}
 
 def load(path: str | Path, *, display: str | None = None) -> Scenario:
     """Load and validate one scenario file (raises ScenarioError with every issue)."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()  # read once: the file may be a pipe
-    except OSError:  # let the reader say why the file cannot be read
-        return load_document(read_document(path, display=display))
-    doc = parse_document(raw, file=display if display is not None else str(path))
+    file = display if display is not None else str(path)
+    raw = read_bytes(Path(path), file=file)  # read once: the file may be a pipe
+    doc = parse_document(raw, file=file)
     text = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
     return load_document(doc, text=text)
 

@@ -21,13 +21,20 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.scanner import Scanner
 
 from guarantees.model.errors import Issue, Loc, ScenarioError
+from guarantees.model.text import not_text
 
 #: Alias-expansion budget: converting a document may build at most this many nodes.
 MAX_NODES = 100_000
 #: Deepest nesting accepted, in the file or through aliases.
 MAX_DEPTH = 100
+#: Largest file read, in bytes (10 MB): ten times a scenario of MAX_NODES nodes written plainly,
+#: and a bound on what `validate /dev/zero` reads.
+MAX_BYTES = 10_000_000
+#: The `%YAML` directives accepted (both read with YAML 1.2 rules).
+YAML_VERSIONS = ((1, 1), (1, 2))
 
 _CORE = "tag:yaml.org,2002:"
 _BLOCK_CONTENT = re.compile(r"[^\n]*\n(?:[ \t\r]*\n)* *")
@@ -76,12 +83,22 @@ class Document:
 def read_document(path: pathlib.Path, *, display: str | None = None) -> Document:
     """Read and parse a scenario file, turning every failure into a ScenarioError."""
     file = display if display is not None else str(path)
+    return parse_document(read_bytes(path, file=file), file=file)
+
+
+def read_bytes(path: pathlib.Path, *, file: str) -> bytes:
+    """The bytes of a file (once: it may be a pipe), at most MAX_BYTES, or a ScenarioError."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # a device or a pipe may never end
     except OSError as err:
         reason = err.strerror or type(err).__name__
         raise ScenarioError([Issue(file, 1, 1, f"cannot read file: {reason}")]) from None
-    return parse_document(raw, file=file)
+    if len(raw) > MAX_BYTES:
+        limit = f"{MAX_BYTES // 1_000_000} MB" if MAX_BYTES >= 1_000_000 else f"{MAX_BYTES} bytes"
+        message = f"file is larger than {limit}, the limit for a scenario file"
+        raise ScenarioError([Issue(file, 1, 1, message)])
+    return raw
 
 
 def parse_document(text: str | bytes, *, file: str) -> Document:
@@ -147,6 +164,22 @@ class _Composer(Composer):
         return node
 
 
+class _VersionError(MarkedYAMLError):
+    """A `%YAML` directive of a version this reader does not read."""
+
+
+class _Scanner(Scanner):
+    """ruamel's scanner, refusing `%YAML` versions other than 1.1 and 1.2 where written."""
+
+    def scan_yaml_directive_value(self, start_mark: Any) -> Any:
+        """The directive's (major, minor), or a _VersionError at its '%'."""
+        version = super().scan_yaml_directive_value(start_mark)
+        if tuple(version) not in YAML_VERSIONS:
+            written = f"%YAML {version[0]}.{version[1]}"
+            raise _VersionError(problem=written, problem_mark=start_mark)
+        return version
+
+
 class _Resolver(VersionedResolver):
     """Resolver that always applies YAML 1.2 rules, even under a '%YAML 1.1' directive."""
 
@@ -159,6 +192,7 @@ class _Resolver(VersionedResolver):
 def _yaml() -> YAML:
     """A fresh safe, pure-Python YAML composer with our composer and resolver."""
     yaml = YAML(typ="safe", pure=True)
+    yaml.Scanner = _Scanner
     yaml.Composer = _Composer
     yaml.Resolver = _Resolver
     yaml.max_depth = MAX_DEPTH
@@ -177,6 +211,9 @@ def _syntax_issue(err: YAMLError, text: str, file: str) -> Issue:
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     if isinstance(err, MaxDepthExceededError):
         return Issue(file, line, col, f"document is nested more than {MAX_DEPTH} levels deep")
+    if isinstance(err, _VersionError):
+        message = f"'{err.problem}' is not supported: a scenario file is YAML 1.2"
+        return Issue(file, line, col, f"{message} (a '%YAML 1.1' directive is read as 1.2)")
     problem = str(err.problem or err.context or "invalid YAML").splitlines()[0]
     if err.context and problem.startswith("but "):
         problem = f"{err.context}, {problem}"
@@ -274,7 +311,7 @@ class _Builder:
         if not self._tag_ok(node):
             return None
         if isinstance(node, ScalarNode):
-            return self._scalar(node, loc)
+            return self._scalar(node, loc) if self._is_text(node, self.value_pos[loc]) else None
         if isinstance(node, MappingNode):
             return self._mapping(node, loc)
         return [self.build(child, (*loc, i)) for i, child in enumerate(node.value)]
@@ -338,7 +375,14 @@ class _Builder:
         if str(node.tag) == f"{_CORE}merge" and id(node) not in self.tags:
             self._add(pos, "merge keys '<<' are not supported")
             return None
-        return (str(node.value), pos) if self._tag_ok(node) else None
+        return (str(node.value), pos) if self._is_text(node, pos) and self._tag_ok(node) else None
+
+    def _is_text(self, node: ScalarNode, pos: Pos) -> bool:
+        """Whether a scalar's characters are all text; reports those that are not at pos."""
+        problem = not_text(str(node.value))
+        if problem is not None:
+            self._add(pos, problem)
+        return problem is None
 
     def _tag_ok(self, node: Node) -> bool:
         """Whether node has no explicit tag or an allowed core one; reports a bad tag."""

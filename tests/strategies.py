@@ -402,8 +402,9 @@ def scaled(data: Data, factor: float) -> Data:
     """The document with every number of every sum, max and min metric multiplied by factor.
 
     Option and interaction values, limit bounds and the numbers compared with such a metric in
-    expressions; beta values stay as they are (shape parameters). Ties between values stay
-    ties when the factor is a power of ten; other factors make awkward decimals.
+    expressions; a beta value (whose parameters are shapes) becomes its scaled best guess. Ties
+    between values stay ties when the factor is a power of ten; other factors make awkward
+    decimals.
     """
     data = copy.deepcopy(data)
     combines = {n: m["combine"] for n, m in data.get("metrics", {}).items()}
@@ -411,7 +412,8 @@ def scaled(data: Data, factor: float) -> Data:
 
     def value(v: Any) -> Any:
         if isinstance(v, dict) and "beta" in v:
-            return v
+            shape_a, shape_b = v["beta"]
+            return shape_a / (shape_a + shape_b) * factor
         if isinstance(v, dict):
             return {form: [value(p) for p in params] for form, params in v.items()}
         if isinstance(v, list):

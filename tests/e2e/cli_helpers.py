@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +14,8 @@ SHARED = REPO.parent / "shared"
 EXAMPLE = REPO / "tests" / "data" / "format-example.yaml"  # a copy of SHARED's
 SCENARIOS = REPO / "scenarios"
 WIDTH = {"COLUMNS": "100"}
+#: The console script installed beside the interpreter running the tests (pip install -e .).
+SCRIPT = Path(sys.executable).parent / ("guarantees.exe" if os.name == "nt" else "guarantees")
 #: Variables that would make rich colour piped output (a CI may set them): unset in tests.
 COLOUR_VARIABLES = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
 

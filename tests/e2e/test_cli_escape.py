@@ -1,9 +1,12 @@
 """A scenario that tries to act on the terminal: every output shows its sequences, none obeys.
 
-The hostile scenario puts OSC (retitle, hyperlink), CSI (clear screen), C1 controls, a
-carriage return, a right-to-left override and rich markup into every kind of text a scenario
-has; the invalid one echoes such a value in its error messages. Each command is run in
-process, piped, and as on a terminal (rich's FORCE_COLOR), in table and Markdown formats.
+Control characters (ESC, BEL, C1, CR) cannot get into a scenario: its strings are refused when
+the file is read (`REFUSED`), and the messages that say so are one line each and inert. What a
+scenario may hold and a terminal would still obey (bidirectional overrides and isolates, line
+and paragraph separators, rich markup) goes into every kind of text of `HOSTILE`, and the
+invalid variant echoes such values in its error messages. Each command is run in process,
+piped, and as on a terminal (rich's FORCE_COLOR), in table and Markdown formats. File names,
+which may hold any control character, are checked too.
 """
 
 from __future__ import annotations
@@ -15,52 +18,57 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from cli_helpers import COLOUR_VARIABLES, WIDTH, Run
-from test_cli_subprocess import SCRIPT
+from cli_helpers import COLOUR_VARIABLES, SCRIPT, WIDTH, Run
 
 #: Double-quoted YAML, so that the escapes below are the characters themselves.
 HOSTILE = r"""format: guarantees/1
 id: hostile
-title: "Title \e]0;PWNED\a \e[2J [bold]b[/bold] \u202Eevil"
-summary: "Summary \e]8;;https://x.example\e\\link\e]8;;\e\\"
+title: "Title \u202Eevil [bold]b[/bold] \u2066iso\u2069"
+summary: "Summary \u2028second"
 sources:
-  memo: "Memo \e[31mred\e[0m \x9B2J"
+  memo: "Memo \u200Fmark"
 metrics:
   deterrence: {combine: noisy_or, better: higher}
-  escalation: {combine: noisy_or, better: lower, unit: "pts [/u] \e[5m"}
-  troops: {combine: sum, better: lower, unit: "k\e[5m", label: "Troops \x9D0;t\x9C"}
+  escalation: {combine: noisy_or, better: lower, unit: "pts [/u] \u202D"}
+  troops: {combine: sum, better: lower, unit: "k\u2067", label: "Troops \u2068t\u2069"}
 options:
   a:
-    label: "Option \e]0;A\a [red]r[/red]"
+    label: "Option \u202E [red]r[/red]"
     deterrence: 0.1
     escalation: 0.02
   b:
-    label: "B\rOVERWRITTEN"
+    label: "B\u2029OVERWRITTEN"
     deterrence: 0.5
     escalation: 0.1
     troops: 5
 actors:
   x:
-    name: "Actor \e]0;X\a\nsecond line"
+    name: "Actor \u202E\nsecond line"
     constraints:
       - id: enough
         limit: {deterrence: {min: 0.35}}
-        note: "Note \e]0;N\a\ttab"
+        note: "Note \u202B\ttab"
         source: memo
       - veto: b
-        note: "Veto \e[2J\e[H"
+        note: "Veto \u061C"
 """
 
-#: The same scenario with an invalid name and an unknown field that carry sequences.
-INVALID = HOSTILE.replace("veto: b", r'veto: "b\e]0;U\a\nfake.yaml:1:1: planted"').replace(
-    "    troops: 5\n", '    troops: 5\n    "dete\\e]0;K\\arrence": 1\n'
+#: The same scenario with an invalid name and an unknown field that carry such characters.
+INVALID = HOSTILE.replace("veto: b", r'veto: "b\u202E\nfake.yaml:1:1: planted"').replace(
+    "    troops: 5\n", '    troops: 5\n    "dete\\u202Errence": 1\n'
 )
+
+#: A scenario whose strings hold control characters: refused where they are written.
+REFUSED = HOSTILE.replace("Title ", r"Title \e]0;PWNED\a \e[2J ").replace("Veto ", r"Veto \x9B2J\r")
 
 #: The styles rich itself writes on a terminal (SGR); every other ESC would be the scenario's.
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 
-#: Bytes that must never reach the terminal from a scenario.
-FORBIDDEN = ("\x1b", "\x07", "\x9b", "\x9c", "\x9d", "\r", "\u202e")
+#: Characters that must never reach the terminal from a scenario.
+FORBIDDEN = (
+    "\x1b", "\x07", "\x9b", "\x9c", "\x9d", "\r", "\u202e", "\u202b", "\u202d", "\u2066",
+    "\u2067", "\u2068", "\u2069", "\u2028", "\u2029", "\u200f", "\u061c",
+)  # fmt: skip
 
 #: What each command's table and Markdown views print, on the hostile scenario.
 COMMANDS = (
@@ -86,7 +94,7 @@ def hostile(tmp_path: Path) -> tuple[Path, Path]:
     first, second = tmp_path / "hostile.yaml", tmp_path / "other.yaml"
     first.write_text(HOSTILE, encoding="utf-8")
     changed = HOSTILE.replace("escalation: 0.1\n", "escalation: 0.2\n").replace(
-        "B\\rOVERWRITTEN", "B2\\e]0;L\\a"
+        "B\\u2029OVERWRITTEN", "B2\\u2066L"
     )
     second.write_text(changed, encoding="utf-8")
     return first, second
@@ -130,7 +138,7 @@ def test_reports_in_process_show_sequences_as_escapes(
     assert result.exit_code == 0, result.stderr
     assert_inert(result.stdout)
     assert_inert(result.stderr)
-    assert "\\x1b" in result.stdout
+    assert re.search(r"\\u[0-9a-f]{4}", result.stdout), result.stdout
 
 
 @pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
@@ -150,26 +158,25 @@ def test_reports_of_the_script_show_sequences_as_escapes(
 def test_table_shows_what_was_written(hostile: tuple[Path, Path], terminal: bool) -> None:
     """Sequences are written out and markup is shown as text: nothing is silently dropped."""
     out = SGR.sub("", script("explain", hostile[0], "-p", "a", terminal=terminal).stdout)
-    assert "Title \\x1b]0;PWNED\\x07 \\x1b[2J [bold]b[/bold] \\u202eevil" in out
-    assert "Actor \\x1b]0;X\\x07" in out
-    assert "note: Note \\x1b]0;N\\x07" in out
-    assert "Memo \\x1b[31mred\\x1b[0m \\x9b2J" in out
-    assert "Troops \\x9d0;t\\x9c" in out
+    assert "Title \\u202eevil [bold]b[/bold] \\u2066iso\\u2069" in out
+    assert "Actor \\u202e" in out
+    assert "note: Note \\u202b" in out
+    assert "Memo \\u200fmark" in out
+    assert "Troops \\u2068t\\u2069" in out
 
 
 def test_diff_shows_changed_labels_escaped(run: Run, hostile: tuple[Path, Path]) -> None:
     out = run("diff", *hostile).stdout
     assert_inert(out)
-    assert "B2\\x1b]0;L\\x07" in out
+    assert "B2\\u2066L" in out
 
 
 def test_json_escapes_every_control_character(run: Run, hostile: tuple[Path, Path]) -> None:
     out = run("evaluate", hostile[0], "--format", "json").stdout
     assert_inert(out)
-    assert "\\u001b]0;PWNED\\u0007" in out
     assert "\\u202eevil" in out
     title = json.loads(out)["files"][0]["result"]["scenario"]["title"]
-    assert title == "Title \x1b]0;PWNED\x07 \x1b[2J [bold]b[/bold] \u202eevil"
+    assert title == "Title \u202eevil [bold]b[/bold] \u2066iso\u2069"
 
 
 @pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
@@ -185,8 +192,23 @@ def test_errors_are_one_line_each_and_inert(
     lines = result.stderr.splitlines()
     assert all(line.startswith(f"{invalid}:") for line in lines), lines
     assert len(lines) == 2
-    assert "'b\\x1b]0;U\\x07\\nfake.yaml:1:1: planted'" in result.stderr
-    assert "'dete\\x1b]0;K\\x07rrence'" in result.stderr
+    assert "'b\\u202e\\nfake.yaml:1:1: planted'" in result.stderr
+    assert "'dete\\u202errence'" in result.stderr
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
+def test_control_characters_in_a_scenario_are_refused_in_one_line_each(
+    tmp_path: Path, terminal: bool
+) -> None:
+    path = tmp_path / "refused.yaml"
+    path.write_text(REFUSED, encoding="utf-8")
+    result = script("evaluate", path, terminal=terminal)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert_inert(result.stderr, terminal=terminal)
+    lines = result.stderr.splitlines()
+    assert [line.split(":")[1] for line in lines] == ["3", "30"]  # the title, the note
+    assert all("not text" in line for line in lines)
 
 
 def test_a_file_name_with_sequences_is_escaped_in_every_message(run: Run, tmp_path: Path) -> None:

@@ -5,14 +5,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from cli_helpers import COLOUR_VARIABLES, EXAMPLE, SCENARIOS, WIDTH
-
-#: The console script installed beside the interpreter running the tests (pip install -e .).
-SCRIPT = Path(sys.executable).parent / ("guarantees.exe" if os.name == "nt" else "guarantees")
+from cli_helpers import COLOUR_VARIABLES, EXAMPLE, SCENARIOS, SCRIPT, WIDTH
 
 
 def guarantees(*args: str | Path) -> subprocess.CompletedProcess[str]:

@@ -341,3 +341,84 @@ def test_anything_fails_only_with_scenario_error(text: str) -> None:
     except ScenarioError as err:
         issues = err.issues
     assert all(issue.line >= 1 and issue.col >= 1 for issue in issues)
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.3", "2.0", "1.10"])
+def test_other_yaml_versions_are_refused_at_the_directive(version: str) -> None:
+    assert errors(f"%YAML {version}\n---\nb: 2\n") == [
+        f"s.yaml:1:1: '%YAML {version}' is not supported: a scenario file is YAML 1.2"
+        " (a '%YAML 1.1' directive is read as 1.2)"
+    ]
+
+
+def test_yaml_1_2_directive_is_read() -> None:
+    assert parse("%YAML 1.2\n---\nv: no\n").data == {"v": "no"}
+
+
+NOT_TEXT = """\
+title: "\\ud800"
+ok: "tab\\tand\\nnewline, \\u00e9, \\U0001F600"
+"\\udc00key": 1
+list: [a, "\\e[2J", 'plain']
+nested: {note: "\\x07 \\x7f \\x85"}
+pair: "\\ud83d\\ude00"
+non: "\\uffff"
+many: "\\0\\a\\b\\v\\f \\ud800"
+"""
+
+
+def test_every_string_that_is_not_text_is_refused_at_once() -> None:
+    assert errors(NOT_TEXT) == [
+        "s.yaml:1:9: the string holds U+D800 (a surrogate), which is not text: "
+        "write the character itself, or a \\U escape of eight digits",
+        "s.yaml:3:1: the string holds U+DC00 (a surrogate), which is not text: "
+        "write the character itself, or a \\U escape of eight digits",
+        "s.yaml:4:12: the string holds U+001B (a control character), which is not text: "
+        "strings may hold tab and line feed, but no other control character",
+        "s.yaml:5:17: the string holds U+0007, U+007F and U+0085 (control characters), "
+        "which are not text: strings may hold tab and line feed, but no other control character",
+        "s.yaml:6:8: the string holds U+D83D and U+DE00 (surrogates), which are not text: "
+        "write the character itself, or a \\U escape of eight digits (\\U0001F600)",
+        "s.yaml:7:7: the string holds U+FFFF (a non-character), which is not text",
+        "s.yaml:8:8: the string holds U+0000, U+0007, U+0008 and 2 more (control characters), "
+        "which are not text: strings may hold tab and line feed, but no other control "
+        "character; the string holds U+D800 (a surrogate), which is not text: write the "
+        "character itself, or a \\U escape of eight digits",
+    ]
+
+
+def test_text_with_tabs_newlines_and_any_character_is_kept() -> None:
+    text = 'a: "tab\\tline\\nx \\u00e9 \\U0001F600 \\u2028"\nb: |\r\n  one\r\n  two\r\n'
+    assert parse(text).data == {"a": "tab\tline\nx \u00e9 \U0001f600 \u2028", "b": "one\ntwo\n"}
+
+
+def test_file_larger_than_the_limit_is_refused_after_reading_one_byte_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(yamlio, "MAX_BYTES", 10)
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"a: 1234567\n")
+    with pytest.raises(ScenarioError) as caught:
+        read_document(path, display="big.yaml")
+    assert [str(issue) for issue in caught.value.issues] == [
+        "big.yaml:1:1: file is larger than 10 bytes, the limit for a scenario file"
+    ]
+    path.write_bytes(b"a: 123456\n")
+    assert read_document(path).data == {"a": 123456}
+
+
+def test_endless_device_is_refused_at_the_limit() -> None:
+    """/dev/zero never ends: reading stops one byte past the limit (10 MB)."""
+    with pytest.raises(ScenarioError) as caught:
+        read_document(Path("/dev/zero"), display="zero")
+    assert [str(issue) for issue in caught.value.issues] == [
+        "zero:1:1: file is larger than 10 MB, the limit for a scenario file"
+    ]
+
+
+def test_a_file_name_too_long_is_a_located_error(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        read_document(tmp_path / ("a" * 300 + ".yaml"), display="x.yaml")
+    assert [str(issue) for issue in caught.value.issues] == [
+        "x.yaml:1:1: cannot read file: File name too long"
+    ]
