@@ -569,9 +569,11 @@ def scenario_with_mistake(draw: st.DrawFn, kind: str | None = None) -> Mistake:
         _first_actor_constraints(data).append({"limit": {metric: {"max": "TOO_BIG"}}})
         needle, fragment = "TOO_BIG", "is out of range"
         text = to_yaml_text(data)
+        assume(text.count(needle) == 1)
         line = _line_of(text, needle)
         return Mistake(text.replace("TOO_BIG", too_big), line, fragment)
     else:
         raise ValueError(f"unknown mistake kind {kind!r}")
     text = to_yaml_text(data)
+    assume(text.count(needle) == 1)  # the planted text may happen to be written elsewhere too
     return Mistake(text, _line_of(text, needle), fragment)
