@@ -9,12 +9,13 @@ from __future__ import annotations
 import difflib
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING, Any, Literal
 
 from guarantees.model.numbers import number_text
+
+if TYPE_CHECKING:  # numpy loads only when values are sampled: `validate` never needs it
+    import numpy as np
+    from numpy.typing import NDArray
 
 Kind = Literal["point", "range", "triangular", "beta", "normal"]
 _ARITY: dict[str, int] = {"triangular": 3, "beta": 2, "normal": 2}
@@ -83,6 +84,8 @@ class Uncertain:
 
     def sample(self, rng: np.random.Generator, size: int) -> NDArray[np.float64]:
         """Draw `size` values; the caller clips to the metric's domain."""
+        import numpy as np
+
         p = self.params
         match self.kind:
             case "point":

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -74,3 +76,23 @@ def test_no_files_is_a_usage_error(run: Run) -> None:
     result = run("validate")
     assert result.exit_code == 2
     assert "Usage" in result.stderr
+
+
+def test_validate_and_help_do_not_import_numpy() -> None:
+    """Start-up stays quick: checking a file needs the loader, never the solver's numpy."""
+    code = (
+        "import sys\n"
+        "from guarantees.cli.app import main\n"
+        "for args in (['validate', *sys.argv[1:]], ['--help']):\n"
+        "    sys.argv = ['guarantees', *args]\n"
+        "    try:\n"
+        "        main()\n"
+        "    except SystemExit as stop:\n"
+        "        assert stop.code in (0, None), stop.code\n"
+        "assert 'numpy' not in sys.modules, 'numpy was imported'\n"
+    )
+    files = sorted(str(p) for p in SCENARIOS.glob("*.yaml"))
+    done = subprocess.run(
+        [sys.executable, "-c", code, *files], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
