@@ -1,7 +1,8 @@
 """`guarantees frontier`: the frontier and trade-offs of one file, and the picture on request.
 
-Without `--plot`, it prints the frontier (every point unless `--top`) and the trade-offs, as a
-table, Markdown or JSON, with the same renderers as `evaluate`. With `--plot PATH.png` (or
+Without `--plot`, it prints the frontier (every point unless `--top`; in a table, at most TIED
+of the packages tied at a point) and the trade-offs, as a table, Markdown or JSON, with the
+same renderers as `evaluate`. With `--plot PATH.png` (or
 `.svg`) it also draws every feasible package (cli/plot.py). Everything that could stop the
 command (the picture's format, matplotlib missing, an existing file) is checked first.
 """
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 FRONTIER_SCHEMA = "guarantees.frontier/1"
 #: The sections of the evaluate report that this command shows.
 SECTIONS = ("Frontier", "Trade-offs")
+#: Without --top, the table and Markdown views show at most this many of the packages tied
+#: at each frontier point, and this many trade-offs per point.
+TIED = 10
 
 
 def run_frontier(
@@ -63,11 +67,15 @@ def _print(file: str, scenario: Scenario, result: Evaluation, fmt: Format, top: 
 
 
 def frontier_report(file: str, scenario: Scenario, result: Evaluation, top: int | None) -> Report:
-    """The evaluate report cut to its frontier and trade-off sections (all entries by default)."""
+    """The evaluate report cut to its frontier and trade-off sections: by default every point
+    with at most TIED of its tied packages, and at most TIED trade-offs per point."""
     from guarantees.cli.report_evaluate import evaluation_report
 
-    everything = max(len(result.frontier), len(result.tradeoffs), 1)
-    full = evaluation_report(file, scenario, result, everything if top is None else top)
+    if top is None:
+        every = max(len(result.frontier), 1) * TIED
+        full = evaluation_report(file, scenario, result, every, tied=TIED)
+    else:
+        full = evaluation_report(file, scenario, result, top)
     sections = tuple(s for s in full.sections if s.title in SECTIONS)
     return Report(full.title, full.facts, sections)
 

@@ -26,14 +26,13 @@ from guarantees.model.results import (
     Counts,
     Evaluation,
     Explanation,
-    FrontierPoint,
-    TradeOff,
+    Frontier,
     Verdict,
 )
 from guarantees.model.schema import Scenario
 from guarantees.model.sets import chunk_sets, merge_counts, minimal_sets
-from guarantees.model.values import SCALE, Ints, q_scalar
-from guarantees.model.verdicts import Batch, package_list
+from guarantees.model.values import SCALE, Ints, q_scalar, values
+from guarantees.model.verdicts import Batch, TradeOffList, package_list
 
 BLOCK = 1024
 
@@ -96,10 +95,9 @@ def _acceptable(chunk: Chunk) -> NDArray[np.intp]:
 
 def _global_frontier(compiled: CompiledScenario, masks: Ints) -> Ints:
     """The frontier among every chunk's frontier packages."""
-    batch = Batch(compiled, masks)
     benefit, risk = compiled.metrics[compiled.benefit], compiled.metrics[compiled.risk]
-    bq = oriented_q(batch.values[compiled.benefit], benefit.higher).astype(np.float64)
-    rq = oriented_q(batch.values[compiled.risk], risk.higher).astype(np.float64)
+    bq = oriented_q(values(benefit, masks), benefit.higher).astype(np.float64)
+    rq = oriented_q(values(risk, masks), risk.higher).astype(np.float64)
     return masks[exact_frontier(np.arange(masks.size), bq, rq)]
 
 
@@ -107,6 +105,7 @@ def _evaluation(compiled: CompiledScenario, walker: Enumerator, tally: _Pass) ->
     acceptable = np.concatenate(tally.acceptable)
     acceptable = acceptable[rank_order(compiled, acceptable)]
     minimal = acceptable[_minimal_mask(acceptable)]
+    frontier = tally.frontier[rank_order(compiled, tally.frontier)]
     scenario = compiled.scenario
     return Evaluation(
         scenario_id=scenario.id,
@@ -119,8 +118,8 @@ def _evaluation(compiled: CompiledScenario, walker: Enumerator, tally: _Pass) ->
         ),
         acceptable=package_list(compiled, acceptable),
         minimal=package_list(compiled, minimal),
-        frontier=_frontier_points(compiled, tally.frontier, acceptable),
-        tradeoffs=_tradeoffs(compiled, tally.frontier),
+        frontier=_frontier(compiled, frontier, acceptable),
+        tradeoffs=_tradeoffs(compiled, frontier),
         blocks=_blocks(compiled, tally.sets),
         constraint_fails=_constraint_fails(compiled, tally.sets),
         concessions=_concessions(compiled, tally),
@@ -151,39 +150,27 @@ def _minimal_mask(ranked: Ints) -> NDArray[np.bool_]:
     return keep
 
 
-def _frontier_points(
-    compiled: CompiledScenario, masks: Ints, acceptable: Ints
-) -> tuple[FrontierPoint, ...]:
-    """Frontier packages grouped by equal (benefit, risk), best benefit first."""
-    masks = masks[rank_order(compiled, masks)]
-    batch = Batch(compiled, masks)
-    accepted = np.isin(masks, acceptable)
-    groups: dict[tuple[float, float], list[int]] = {}
-    for j in range(masks.size):
-        package = batch.package(j)
-        key = (
-            package.metrics[compiled.scenario.tradeoff.benefit],
-            package.metrics[compiled.scenario.tradeoff.risk],
-        )
-        groups.setdefault(key, []).append(j)
-    return tuple(
-        FrontierPoint(
-            b, r, tuple(batch.package(j) for j in js), tuple(bool(accepted[j]) for j in js)
-        )
-        for (b, r), js in groups.items()
-    )
+def _frontier(compiled: CompiledScenario, ranked: Ints, acceptable: Ints) -> Frontier:
+    """Frontier packages (in rank order) grouped into points of equal (benefit, risk).
+
+    Kept as arrays: a point may hold every package of the scenario (options with no values).
+    """
+    packages = package_list(compiled, ranked)
+    axes = (compiled.benefit, compiled.risk)
+    on_axes = packages.metric_values[:, list(axes)]
+    changed = np.any(on_axes[1:] != on_axes[:-1], axis=1)
+    starts = np.flatnonzero(np.concatenate(([ranked.size > 0], changed)))
+    return Frontier(packages, np.isin(ranked, acceptable), starts, axes)
 
 
-def _tradeoffs(compiled: CompiledScenario, frontier: Ints) -> tuple[TradeOff, ...]:
-    """Frontier packages that fail only limits, in frontier order."""
-    masks = frontier[rank_order(compiled, frontier)]
-    batch = Batch(compiled, masks)
-    out = []
-    for j in range(masks.size):
-        failures = batch.failures(j, rules=False)
-        if failures and all(f.constraint.kind == "limit" for f in failures):
-            out.append(TradeOff(batch.package(j), failures))
-    return tuple(out)
+def _tradeoffs(compiled: CompiledScenario, ranked: Ints) -> TradeOffList:
+    """Frontier packages (in rank order) that fail only limits, judged a block at a time."""
+    hard = np.array([t.hard for t in compiled.constraints], dtype=np.bool_)
+    only = np.zeros(ranked.size, dtype=np.bool_)
+    for start in range(0, ranked.size, BLOCK * BLOCK):
+        fails = ~Batch(compiled, ranked[start : start + BLOCK * BLOCK]).ok[len(compiled.rules) :]
+        only[start : start + BLOCK * BLOCK] = fails.any(axis=0) & ~fails[hard].any(axis=0)
+    return TradeOffList(compiled, ranked[only])
 
 
 def _blocks(compiled: CompiledScenario, sets: dict[int, int]) -> tuple[ActorBlocks, ...]:
