@@ -1,8 +1,8 @@
 """`evaluate` and `explain`: every report of docs/explanation/semantics.md for a scenario.
 
 One exact pass over all packages (see enumerate.py) keeps the acceptable packages, frontier
-candidates and the count of each distinct failure set; every report is derived from those.
-A second pass visits only the chunks holding a concession, to pick the package it opens.
+candidates, counts of failed constraints per actor and per constraint, and the concession
+search's candidates; every report is derived from those.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from guarantees.model.results import (
     Verdict,
 )
 from guarantees.model.schema import Scenario
-from guarantees.model.sets import chunk_sets, merge_counts, minimal_sets
+from guarantees.model.sets import SetCounts, chunk_sets
 from guarantees.model.values import SCALE, Ints, q_scalar, values
 from guarantees.model.verdicts import Batch, TradeOffList, package_list
 
@@ -39,12 +39,12 @@ BLOCK = 1024
 
 @dataclass
 class _Pass:
-    """What the enumeration pass keeps."""
+    """What the enumeration pass keeps (nothing per distinct failure set)."""
 
+    sets: SetCounts
     feasible: int = 0
     acceptable: list[Ints] = field(default_factory=list)
     frontier: Ints = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
-    sets: dict[int, int] = field(default_factory=dict)
     opened: dict[int, tuple[int, float]] = field(default_factory=dict)
 
 
@@ -67,9 +67,8 @@ def evaluate(scenario: Scenario, *, progress: Progress | None = None) -> Evaluat
 
 def _first_pass(walker: Enumerator, progress: Progress | None) -> _Pass:
     """Walk every chunk once, keeping only the answers."""
-    tally = _Pass()
+    tally = _Pass(_set_counts(walker.c))
     frontier_parts: list[Ints] = []
-    set_parts: list[tuple[NDArray[np.uint64], NDArray[np.int64]]] = []
     search = ConcessionSearch(walker.c)
     for chunk in walker.walk(progress, order=walker.by_benefit()):
         tally.feasible += int(np.count_nonzero(chunk.feasible))
@@ -77,12 +76,22 @@ def _first_pass(walker: Enumerator, progress: Progress | None) -> _Pass:
         front = walker.frontier(chunk)
         frontier_parts.append(chunk.masks(front))
         sets = chunk_sets(chunk.planes, chunk.feasible)
-        set_parts.append((sets.sets, sets.counts))
+        tally.sets.add(sets)
         search.visit(chunk, sets, walker.best_benefit(chunk, front))
     tally.frontier = _global_frontier(walker.c, np.concatenate(frontier_parts))
-    tally.sets = merge_counts(set_parts)
-    tally.opened = search.result(minimal_sets(tally.sets))
+    tally.opened = search.result()
     return tally
+
+
+def _set_counts(compiled: CompiledScenario) -> SetCounts:
+    """Empty counts of failed constraints, per actor and per constraint."""
+    tests = list(enumerate(compiled.constraints))
+    actors = range(len(compiled.actors))
+    return SetCounts(
+        actors=[sum(1 << k for k, t in tests if t.actor == a) for a in actors],
+        hard=[sum(1 << k for k, t in tests if t.actor == a and t.hard) for a in actors],
+        n_constraints=len(tests),
+    )
 
 
 def _acceptable(chunk: Chunk) -> NDArray[np.intp]:
@@ -173,25 +182,17 @@ def _tradeoffs(compiled: CompiledScenario, ranked: Ints) -> TradeOffList:
     return TradeOffList(compiled, ranked[only])
 
 
-def _blocks(compiled: CompiledScenario, sets: dict[int, int]) -> tuple[ActorBlocks, ...]:
+def _blocks(compiled: CompiledScenario, sets: SetCounts) -> tuple[ActorBlocks, ...]:
     """Per actor: packages it rejects, blocks by veto/demand/condition, and rejects alone."""
-    out = []
-    for a, actor in enumerate(compiled.actors):
-        mine = sum(1 << k for k, t in enumerate(compiled.constraints) if t.actor == a)
-        hard = sum(1 << k for k, t in enumerate(compiled.constraints) if t.actor == a and t.hard)
-        rejects = sum(n for s, n in sets.items() if s & mine)
-        blocks = sum(n for s, n in sets.items() if s & hard)
-        sole = sum(n for s, n in sets.items() if s & mine and not s & ~mine)
-        out.append(ActorBlocks(actor, rejects, blocks, sole))
-    return tuple(out)
-
-
-def _constraint_fails(
-    compiled: CompiledScenario, sets: dict[int, int]
-) -> tuple[ConstraintCount, ...]:
     return tuple(
-        ConstraintCount(t.ref, sum(n for s, n in sets.items() if s >> k & 1))
-        for k, t in enumerate(compiled.constraints)
+        ActorBlocks(actor, int(sets.rejects[a]), int(sets.blocks[a]), int(sets.sole[a]))
+        for a, actor in enumerate(compiled.actors)
+    )
+
+
+def _constraint_fails(compiled: CompiledScenario, sets: SetCounts) -> tuple[ConstraintCount, ...]:
+    return tuple(
+        ConstraintCount(t.ref, int(sets.fails[k])) for k, t in enumerate(compiled.constraints)
     )
 
 

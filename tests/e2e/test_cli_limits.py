@@ -12,18 +12,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import Run
-
-from guarantees.model import loads
-from guarantees.model.evaluate import evaluate
-
-
-def labels_only(n: int, constraints: str = "[]") -> str:
-    """n options with a label and nothing else, and one actor with the given constraints."""
-    options = "".join(f"  o{i:02d}: {{label: Option {i}}}\n" for i in range(n))
-    return (
-        "format: guarantees/1\nid: ties\ntitle: Ties\noptions:\n"
-        f"{options}actors:\n  a:\n    name: A\n    constraints: {constraints}\n"
-    )
+from generated import antichain, labels_only
 
 
 @pytest.fixture
@@ -40,16 +29,6 @@ def tied_tradeoffs(tmp_path: Path) -> Path:
     path = tmp_path / "tied-tradeoffs.yaml"
     path.write_text(labels_only(14, "[{limit: {deterrence: {min: 0.5}}}]"), encoding="utf-8")
     return path
-
-
-def test_a_point_keeps_every_tied_package_as_arrays() -> None:
-    result = evaluate(loads(labels_only(12)))
-    (point,) = result.frontier
-    assert len(point.packages) == 4096
-    assert [p.options for p in point.packages[:3]] == [(), ("o00",), ("o01",)]
-    assert bool(point.acceptable.all())
-    assert len(result.frontier[0:1]) == 1
-    assert len(result.frontier[1:]) == 0
 
 
 def test_evaluate_shows_top_packages_of_a_point_and_counts_the_rest(run: Run, ties: Path) -> None:
@@ -95,3 +74,13 @@ def test_tied_trade_offs_are_cut(run: Run, tied_tradeoffs: Path) -> None:
     out = run("frontier", tied_tradeoffs).stdout
     assert "Showing 10 of 16384 trade-offs (--top N to show more)." in out
     assert len(out.splitlines()) < 80
+
+
+def test_too_many_concessions_is_a_message_not_a_crash(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "antichain.yaml"
+    path.write_text(antichain(18), encoding="utf-8")
+    result = run("evaluate", path)
+    assert result.exit_code == 2
+    assert "minimal sets of constraints to relax (concessions): use fewer constraints" in (
+        result.stderr
+    )
