@@ -38,3 +38,16 @@ def antichain(n: int) -> str:
     rule = f'rules:\n  - condition: "count({names}) == {n // 2}"\n'
     listed = "".join(f"\n      - veto: o{i:02d}" for i in range(n))
     return _scenario(_options(n, values=True), listed, rule)
+
+
+def misspelt(options: int, references: int) -> str:
+    """`options` options `option_00000`, ... and one actor vetoing `references` misspelt ones."""
+    listed = "".join(f"  option_{i:05d}: {{label: Option {i}}}\n" for i in range(options))
+    vetoes = "".join(f"\n      - veto: optoin_{i % options:05d}" for i in range(references))
+    return _scenario(listed, vetoes)
+
+
+def bad_expressions(n: int) -> str:
+    """Two options and n conditions that do not parse (`a and and b`), one per line."""
+    conditions = "".join('\n      - condition: "a and and b"' for _ in range(n))
+    return _scenario("  a: {label: A}\n  b: {label: B}\n", conditions)

@@ -1,19 +1,25 @@
-"""Resources: what evaluation keeps does not grow with ties or with distinct failure sets.
+"""Resources: what evaluation keeps does not grow with ties or with distinct failure sets,
+and validation stays linear in the file's size however many mistakes it holds.
 
 The scenarios come from tests/generated.py.
 """
 
 from __future__ import annotations
 
+import importlib
 import tracemalloc
 
 import pytest
-from generated import antichain, demands, labels_only
+from generated import antichain, bad_expressions, demands, labels_only, misspelt
 
 from guarantees.model import loads
-from guarantees.model.errors import TooLargeError
+from guarantees.model.diagnostics import FUZZY_BUDGET, Suggester
+from guarantees.model.errors import ScenarioError, TooLargeError
 from guarantees.model.evaluate import evaluate
 from guarantees.model.sets import MAX_CONCESSIONS
+
+load_module = importlib.import_module("guarantees.model.load")  # the package names a function so
+LINE_BREAK = load_module._LINE_BREAK
 
 
 def test_a_point_keeps_every_tied_package_as_arrays() -> None:
@@ -61,3 +67,38 @@ def test_too_many_concessions_are_refused_with_the_reason() -> None:
 def test_concessions_up_to_the_limit_are_all_found() -> None:
     result = evaluate(loads(antichain(10)))
     assert len(result.concessions) == 252  # 10 choose 5
+
+
+def test_suggestions_stop_when_the_budget_is_spent() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        loads(misspelt(1000, 300))
+    issues = caught.value.issues
+    assert len(issues) == 300
+    suggested = [i for i in issues if "did you mean 'option_" in i.message]
+    assert len(suggested) == FUZZY_BUDGET // 1000
+    assert suggested == list(issues[: len(suggested)])  # the first ones, in file order
+
+
+def test_a_repeated_misspelling_is_matched_once() -> None:
+    suggester = Suggester(budget=10)
+    choices = [f"option_{i}" for i in range(10)]
+    assert suggester.nearest("optoin_1", choices, kind="options") == "option_1"
+    assert suggester.nearest("optoin_1", choices, kind="options") == "option_1"
+    assert suggester.nearest("optoin_2", choices, kind="options") is None
+    assert suggester.left == 0
+
+
+def test_the_file_is_split_into_lines_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+
+    class Counting:
+        def split(self, text: str) -> list[str]:
+            calls.append(1)
+            return LINE_BREAK.split(text)
+
+    monkeypatch.setattr(load_module, "_LINE_BREAK", Counting())
+    with pytest.raises(ScenarioError) as caught:
+        loads(bad_expressions(50))
+    issues = caught.value.issues
+    assert [(i.line, i.col) for i in issues] == [(11 + k, 27) for k in range(50)]
+    assert len(calls) == 1
