@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from guarantees.model.compile import CompiledScenario
 from guarantees.model.enumerate import Chunk
+from guarantees.model.errors import TooLargeError
 from guarantees.model.ranking import reversed_positions
 from guarantees.model.sets import MAX_CONCESSIONS, ChunkSets, as_int, minimal_sets, not_above
 from guarantees.model.values import SCALE, q, q_scalar
@@ -44,7 +45,10 @@ class ConcessionSearch:
         if open_rows.size == 0:
             return
         rows = {as_int(sets.sets[j]): int(j) for j in open_rows}
-        self.known = minimal_sets([*self.known, *rows], limit=MAX_CONCESSIONS)
+        try:
+            self.known = minimal_sets([*self.known, *rows], limit=MAX_CONCESSIONS)
+        except TooLargeError as error:  # say which scenario, as for too many options
+            raise TooLargeError(f"scenario '{self.compiled.scenario.id}' has {error}") from None
         if len(self.best) > len(self.known):  # a superseded set never comes back
             still = set(self.known)
             self.best = {s: kept for s, kept in self.best.items() if s in still}

@@ -59,7 +59,9 @@ def test_counts_of_every_distinct_failure_set_are_exact() -> None:
 
 
 def test_too_many_concessions_are_refused_with_the_reason() -> None:
-    expected = rf"more than {MAX_CONCESSIONS:,} minimal sets .*'demand: \[a, b"
+    expected = (
+        rf"scenario 'generated' has more than {MAX_CONCESSIONS:,} minimal sets .*'demand: \[a, b"
+    )
     with pytest.raises(TooLargeError, match=expected):
         evaluate(loads(antichain(18)))  # 48,620 minimal failure sets
 
