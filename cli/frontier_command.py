@@ -9,7 +9,7 @@ command (the picture's format, matplotlib missing, an existing file) is checked 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +17,7 @@ from guarantees.cli.figures import image_format, require_matplotlib, write_new_b
 from guarantees.cli.formats import Format
 from guarantees.cli.output import Sink, refuse_overwrite
 from guarantees.cli.progress import evaluate_with_progress, progress_bar, shows_progress
-from guarantees.cli.render_json import dumps
+from guarantees.cli.render_json import write
 from guarantees.cli.report import Report
 from guarantees.model.load import load
 from guarantees.model.results import Evaluation
@@ -53,7 +53,7 @@ def _print(file: str, scenario: Scenario, result: Evaluation, fmt: Format, top: 
     """The frontier and the trade-offs in the chosen format, on standard output."""
     sink = Sink()
     if fmt is Format.json:
-        sink.text(frontier_document(file, result, top=top))
+        write_frontier_document(file, result, top=top, emit=sink.text)
         return
     report = frontier_report(file, scenario, result, top)
     if fmt is Format.markdown:
@@ -80,13 +80,15 @@ def frontier_report(file: str, scenario: Scenario, result: Evaluation, top: int 
     return Report(full.title, full.facts, sections)
 
 
-def frontier_document(file: str, result: Evaluation, *, top: int | None) -> str:
-    """The `guarantees.frontier/1` JSON document: the evaluate result's frontier parts."""
-    whole = result.to_json(top=top)
+def write_frontier_document(
+    file: str, result: Evaluation, *, top: int | None, emit: Callable[[str], None]
+) -> None:
+    """Write the `guarantees.frontier/1` JSON document: the evaluate result's frontier parts."""
+    whole = result.json_stream(top=top)
     keys = ("scenario", "tradeoff", "counts", "frontier", "tradeoffs", "truncated")
     document: dict[str, Any] = {"schema": FRONTIER_SCHEMA, "file": file}
     document.update({key: whole[key] for key in keys})
-    return dumps(document)
+    write(document, emit)
 
 
 def write_plot(

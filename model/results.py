@@ -18,6 +18,15 @@ from guarantees.model.values import SCALE, q_scalar
 RESULT_SCHEMA = "guarantees.result/1"
 
 
+def materialize(value: Any) -> Any:
+    """A JSON form with every iterator in it made into a list (see `json_stream`)."""
+    if isinstance(value, dict):
+        return {key: materialize(item) for key, item in value.items()}
+    if isinstance(value, Iterator | list):
+        return [materialize(item) for item in value]
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class ConstraintRef:
     """One actor constraint (or, with actor None, one scenario rule), as the file names it."""
@@ -151,13 +160,18 @@ class FrontierPoint:
 
     def to_json(self, *, top: int | None = None) -> dict[str, Any]:
         """The point; `top` limits its packages (None: every package tied here)."""
+        whole: dict[str, Any] = materialize(self.json_stream(top=top))
+        return whole
+
+    def json_stream(self, *, top: int | None = None) -> dict[str, Any]:
+        """`to_json` with the packages as an iterator, made one by one as they are written."""
         return {
             "benefit": self.benefit,
             "risk": self.risk,
-            "packages": [
+            "packages": (
                 {**p.to_json(), "acceptable": bool(ok)}
                 for p, ok in zip(self.packages[:top], self.acceptable[:top], strict=True)
-            ],
+            ),
         }
 
 
@@ -328,9 +342,15 @@ class Evaluation:
     def to_json(self, *, top: int | None = None) -> dict[str, Any]:
         """The documented JSON form; `top` limits each list, and the packages of each
         frontier point (None: everything)."""
+        whole: dict[str, Any] = materialize(self.json_stream(top=top))
+        return whole
 
-        def cut(items: Sequence[Any]) -> list[Any]:
-            return [item.to_json() for item in items[:top]]
+    def json_stream(self, *, top: int | None = None) -> dict[str, Any]:
+        """`to_json` with every list of packages as an iterator, so that the form of a result
+        listing millions of them can be written out without being held whole."""
+
+        def cut(items: Sequence[Any]) -> Iterator[Any]:
+            return (item.to_json() for item in items[:top])
 
         return {
             "schema": RESULT_SCHEMA,
@@ -339,7 +359,7 @@ class Evaluation:
             "counts": self.counts.to_json(),
             "acceptable": cut(self.acceptable),
             "minimal": cut(self.minimal),
-            "frontier": [point.to_json(top=top) for point in self.frontier[:top]],
+            "frontier": (point.json_stream(top=top) for point in self.frontier[:top]),
             "tradeoffs": cut(self.tradeoffs),
             "blocks": [b.to_json() for b in self.blocks],
             "sole_blockers": list(self.sole_blockers),
