@@ -67,7 +67,7 @@ def run_evaluate(
             _emit_view(sink, outcome, fmt, top=DEFAULT_TOP if top is None else top, first=not shown)
             shown += 1
     if fmt is Format.json:
-        sink.text(render_json.evaluate_document(entries))
+        render_json.write_evaluate_document(entries, sink.text)
     sink.close()
     return not failed
 

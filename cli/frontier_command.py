@@ -1,14 +1,15 @@
 """`guarantees frontier`: the frontier and trade-offs of one file, and the picture on request.
 
-Without `--plot`, it prints the frontier (every point unless `--top`) and the trade-offs, as a
-table, Markdown or JSON, with the same renderers as `evaluate`. With `--plot PATH.png` (or
+Without `--plot`, it prints the frontier (every point unless `--top`; in a table, at most TIED
+of the packages tied at a point) and the trade-offs, as a table, Markdown or JSON, with the
+same renderers as `evaluate`. With `--plot PATH.png` (or
 `.svg`) it also draws every feasible package (cli/plot.py). Everything that could stop the
 command (the picture's format, matplotlib missing, an existing file) is checked first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,7 @@ from guarantees.cli.figures import image_format, require_matplotlib
 from guarantees.cli.formats import Format
 from guarantees.cli.output import Sink, refuse_overwrite, write_new
 from guarantees.cli.progress import evaluate_with_progress, progress_bar, shows_progress
-from guarantees.cli.render_json import dumps
+from guarantees.cli.render_json import write
 from guarantees.cli.report import Report
 from guarantees.model.load import load
 from guarantees.model.results import Evaluation
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 FRONTIER_SCHEMA = "guarantees.frontier/1"
 #: The sections of the evaluate report that this command shows.
 SECTIONS = ("Frontier", "Trade-offs")
+#: Without --top, the table and Markdown views show at most this many of the packages tied
+#: at each frontier point, and this many trade-offs per point.
+TIED = 10
 
 
 def run_frontier(
@@ -49,7 +53,7 @@ def _print(file: str, scenario: Scenario, result: Evaluation, fmt: Format, top: 
     """The frontier and the trade-offs in the chosen format, on standard output."""
     sink = Sink()
     if fmt is Format.json:
-        sink.text(frontier_document(file, result, top=top))
+        write_frontier_document(file, result, top=top, emit=sink.text)
         return
     report = frontier_report(file, scenario, result, top)
     if fmt is Format.markdown:
@@ -63,22 +67,28 @@ def _print(file: str, scenario: Scenario, result: Evaluation, fmt: Format, top: 
 
 
 def frontier_report(file: str, scenario: Scenario, result: Evaluation, top: int | None) -> Report:
-    """The evaluate report cut to its frontier and trade-off sections (all entries by default)."""
+    """The evaluate report cut to its frontier and trade-off sections: by default every point
+    with at most TIED of its tied packages, and at most TIED trade-offs per point."""
     from guarantees.cli.report_evaluate import evaluation_report
 
-    everything = max(len(result.frontier), len(result.tradeoffs), 1)
-    full = evaluation_report(file, scenario, result, everything if top is None else top)
+    if top is None:
+        every = max(len(result.frontier), 1) * TIED
+        full = evaluation_report(file, scenario, result, every, tied=TIED)
+    else:
+        full = evaluation_report(file, scenario, result, top)
     sections = tuple(s for s in full.sections if s.title in SECTIONS)
     return Report(full.title, full.facts, sections)
 
 
-def frontier_document(file: str, result: Evaluation, *, top: int | None) -> str:
-    """The `guarantees.frontier/1` JSON document: the evaluate result's frontier parts."""
-    whole = result.to_json(top=top)
+def write_frontier_document(
+    file: str, result: Evaluation, *, top: int | None, emit: Callable[[str], None]
+) -> None:
+    """Write the `guarantees.frontier/1` JSON document: the evaluate result's frontier parts."""
+    whole = result.json_stream(top=top)
     keys = ("scenario", "tradeoff", "counts", "frontier", "tradeoffs", "truncated")
     document: dict[str, Any] = {"schema": FRONTIER_SCHEMA, "file": file}
     document.update({key: whole[key] for key in keys})
-    return dumps(document)
+    write(document, emit)
 
 
 def write_plot(

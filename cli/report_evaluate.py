@@ -21,17 +21,20 @@ from guarantees.cli.report import (
     plural,
     shown,
 )
-from guarantees.model.results import Evaluation, Failure, Package
+from guarantees.model.results import Evaluation, Failure, FrontierPoint, Package
 from guarantees.model.schema import Scenario
 
 
-def evaluation_report(file: str, scenario: Scenario, result: Evaluation, top: int) -> Report:
-    """Every section of the evaluate view, each list limited to `top` entries."""
+def evaluation_report(
+    file: str, scenario: Scenario, result: Evaluation, top: int, *, tied: int | None = None
+) -> Report:
+    """Every section of the evaluate view, each list limited to `top` entries, and the
+    packages tied at each frontier point to `tied` (default: `top`)."""
     sections = [_acceptable(scenario, result, top)]
     if result.acceptable:
         sections.append(_minimal(scenario, result, top))
     sections += [
-        _frontier(scenario, result, top),
+        _frontier(scenario, result, top, top if tied is None else tied),
         _tradeoffs(scenario, result, top),
         _blocks(result),
         _concessions(scenario, result, top),
@@ -105,9 +108,9 @@ def _minimal(scenario: Scenario, result: Evaluation, top: int) -> Section:
     return Section("Minimal forms", (text,), table, shown(count, top, "minimal forms"))
 
 
-def _frontier(scenario: Scenario, result: Evaluation, top: int) -> Section:
-    """Non-dominated (benefit, risk) points, best benefit first: a row per package, the
-    point's values on the first of the packages tied there."""
+def _frontier(scenario: Scenario, result: Evaluation, top: int, tied: int) -> Section:
+    """Non-dominated (benefit, risk) points, best benefit first: a row per package (at most
+    `tied` per point, then a row for the rest), the point's values on the first."""
     count = len(result.frontier)
     columns = (
         Column(metric_header(scenario, result.benefit), numeric=True),
@@ -116,20 +119,36 @@ def _frontier(scenario: Scenario, result: Evaluation, top: int) -> Section:
         Column("acceptable"),
     )
     rows = tuple(
-        (
-            "" if position else metric_number(scenario, result.benefit, point.benefit, unit=False),
-            "" if position else metric_number(scenario, result.risk, point.risk, unit=False),
-            package_text(package.options),
-            "yes" if ok else "no",
-        )
-        for point in result.frontier[:top]
-        for position, (package, ok) in enumerate(zip(point.packages, point.acceptable, strict=True))
+        row for point in result.frontier[:top] for row in _point_rows(scenario, result, point, tied)
     )
     text = (
         f"{plural(count, 'point')} where no feasible package does better on both "
         f"{result.benefit} and {result.risk}."
     )
     return Section("Frontier", (text,), Table(columns, rows), shown(count, top, "points"))
+
+
+def _point_rows(
+    scenario: Scenario, result: Evaluation, point: FrontierPoint, tied: int
+) -> list[tuple[str, ...]]:
+    """A frontier point's first `tied` packages, and a row saying how many more are tied."""
+    rows: list[tuple[str, ...]] = [
+        (
+            "" if position else metric_number(scenario, result.benefit, point.benefit, unit=False),
+            "" if position else metric_number(scenario, result.risk, point.risk, unit=False),
+            package_text(package.options),
+            "yes" if ok else "no",
+        )
+        for position, (package, ok) in enumerate(
+            zip(point.packages[:tied], point.acceptable[:tied], strict=True)
+        )
+    ]
+    more = len(point.packages) - len(rows)
+    if more > 0:
+        accepted = int(point.acceptable[len(rows) :].sum())
+        some = "all" if accepted == more else "none" if accepted == 0 else f"{accepted} of them"
+        rows.append(("", "", f"and {more} more tied here", some))
+    return rows
 
 
 def _limits_text(scenario: Scenario, failures: tuple[Failure, ...]) -> str:

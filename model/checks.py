@@ -10,13 +10,13 @@ references to them are then not checked rather than all reported.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from guarantees.model import expr
-from guarantees.model.diagnostics import Finding, hint, in_field, nearest, subject, where
+from guarantees.model.diagnostics import Finding, Suggester, hint, in_field, subject, where
 from guarantees.model.errors import Loc
 from guarantees.model.schema import (
     DEFAULT_METRICS,
@@ -55,8 +55,11 @@ def _raw_tags(option: Any) -> set[str]:
 class Context:
     """What a scenario declares, for looking names up (None: the section is unreadable)."""
 
-    def __init__(self, parts: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+    def __init__(
+        self, parts: Mapping[str, Any], data: Mapping[str, Any], suggester: Suggester
+    ) -> None:
         self.data = data
+        self.suggester = suggester
         self.metrics: dict[str, Metric] = dict(DEFAULT_METRICS)
         if "metrics" in data:
             self.metrics = parts.get("metrics") or {}
@@ -88,8 +91,15 @@ class Context:
         if known is None or name in known:
             return
         what = "option" if options_only else "option or tag"
-        extra = self._kind_hint(name, options_only=options_only) or hint(nearest(name, known))
+        kind = "options" if options_only else "names"
+        extra = self._kind_hint(name, options_only=options_only) or self.suggestion(
+            name, known, kind
+        )
         yield Finding(loc, f"unknown {what} '{name}' in {in_field(loc)}{extra}")
+
+    def suggestion(self, name: str, known: Collection[str], kind: str) -> str:
+        """` (did you mean 'x'?)` for a name of this kind, within the file's fuzzy budget."""
+        return hint(self.suggester.nearest(name, known, kind=kind))
 
     def _kind_hint(self, name: str, *, options_only: bool) -> str:
         """Say what a name is when it is declared as something else."""
@@ -115,7 +125,7 @@ class Context:
         known = self.metric_names
         if known is None or name in known:
             return
-        extra = hint(nearest(name, known))
+        extra = self.suggestion(name, known, "metrics")
         if not extra and self.names is not None and name in self.names:
             extra = f" ('{name}' is an option or tag; count it with 'count({name}) >= 1')"
         if not extra:
@@ -127,7 +137,7 @@ class Context:
         """A finding if `name` is not a declared actor."""
         known = self.actor_ids
         if known is not None and name not in known:
-            near = hint(nearest(name, known))
+            near = self.suggestion(name, known, "actors")
             yield Finding(loc, f"unknown actor '{name}' in {in_field(loc)}{near}")
 
     def source(self, name: str | None, loc: Loc) -> Iterator[Finding]:
@@ -135,7 +145,7 @@ class Context:
         known = self.source_ids
         if name is None or known is None or name in known:
             return
-        extra = hint(nearest(name, known)) or " (declare it under 'sources:')"
+        extra = self.suggestion(name, known, "sources") or " (declare it under 'sources:')"
         yield Finding(loc, f"unknown source '{name}' cited by {where(loc)}{extra}")
 
     def expression(self, tree: expr.Expr, loc: Loc) -> Iterator[Finding]:
@@ -147,9 +157,11 @@ class Context:
             yield from self.metric(metric.name, loc, offset=metric.offset)
 
 
-def check(parts: Mapping[str, Any], data: Mapping[str, Any]) -> Iterator[Finding]:
+def check(
+    parts: Mapping[str, Any], data: Mapping[str, Any], *, suggester: Suggester | None = None
+) -> Iterator[Finding]:
     """Every cross-reference problem among the parts of a scenario whose shape is valid."""
-    ctx = Context(parts, data)
+    ctx = Context(parts, data, suggester or Suggester())
     yield from _check_tradeoff(ctx, parts)
     yield from _check_reserved(ctx)
     for option_id, option in ctx.options.items():
@@ -329,7 +341,7 @@ def _check_actor(ctx: Context, actor_id: str, actor: Actor) -> Iterator[Finding]
             yield Finding(
                 (*loc, "utility", name),
                 f"unknown metric, option or tag '{name}' in {in_field((*loc, 'utility'))}"
-                f"{hint(nearest(name, known))}",
+                f"{ctx.suggestion(name, known, 'utility')}",
                 key=True,
             )
 

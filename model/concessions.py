@@ -17,8 +17,9 @@ from numpy.typing import NDArray
 
 from guarantees.model.compile import CompiledScenario
 from guarantees.model.enumerate import Chunk
+from guarantees.model.errors import TooLargeError
 from guarantees.model.ranking import reversed_positions
-from guarantees.model.sets import ChunkSets, as_int, minimal_sets, not_above
+from guarantees.model.sets import MAX_CONCESSIONS, ChunkSets, as_int, minimal_sets, not_above
 from guarantees.model.values import SCALE, q
 
 Key = tuple[int, ...]
@@ -44,7 +45,13 @@ class ConcessionSearch:
         if open_rows.size == 0:
             return
         rows = {as_int(sets.sets[j]): int(j) for j in open_rows}
-        self.known = minimal_sets([*self.known, *rows])
+        try:
+            self.known = minimal_sets([*self.known, *rows], limit=MAX_CONCESSIONS)
+        except TooLargeError as error:  # say which scenario, as for too many options
+            raise TooLargeError(f"scenario '{self.compiled.scenario.id}' has {error}") from None
+        if len(self.best) > len(self.known):  # a superseded set never comes back
+            still = set(self.known)
+            self.best = {s: kept for s, kept in self.best.items() if s in still}
         wanted = [
             (s, rows[s]) for s in self.known if s in rows and not self._settled(s, best_benefit)
         ]
@@ -106,9 +113,10 @@ class ConcessionSearch:
             shift = float(self._shifts(chunk, at)[0])
             self.best[failed] = (key, int(chunk.masks(at)[0]), shift)
 
-    def result(self, minimal: list[int]) -> dict[int, tuple[int, float]]:
-        """(internal mask, shift) of the package each minimal set opens."""
-        return {s: (self.best[s][1], self.best[s][2]) for s in minimal}
+    def result(self) -> dict[int, tuple[int, float]]:
+        """(internal mask, shift) of the package each minimal set opens, once every chunk
+        was visited (`known` then holds exactly the minimal failure sets)."""
+        return {s: (self.best[s][1], self.best[s][2]) for s in self.known}
 
     def _shifts(self, chunk: Chunk, index: Index) -> NDArray[np.float64]:
         """Per package: the shortfall of every bound it misses, as shares of the metrics' ranges.

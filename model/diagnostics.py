@@ -15,7 +15,7 @@ import dataclasses
 import difflib
 import types
 import typing
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,6 +163,34 @@ def nearest(word: str, choices: Iterable[str]) -> str | None:
     """The choice closest to a misspelt word, or None when none is close."""
     close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
     return close[0] if close else None
+
+
+#: Fuzzy comparisons one file's messages may cost in all (about 3 s at the slowest).
+FUZZY_BUDGET = 100_000
+
+
+class Suggester:
+    """Near misses for the names of one file, at a bounded cost.
+
+    Each (word, kind of name) is matched once; each match costs one comparison per choice,
+    and once FUZZY_BUDGET comparisons are spent, later words get no suggestion. A file with
+    thousands of misspelt names among thousands of choices is then checked in linear time
+    rather than in their product.
+    """
+
+    def __init__(self, budget: int = FUZZY_BUDGET) -> None:
+        self.left = budget
+        self.found: dict[tuple[str, str], str | None] = {}
+
+    def nearest(self, word: str, choices: Collection[str], *, kind: str) -> str | None:
+        """The choice of this kind closest to `word`, or None (none close, or budget spent)."""
+        key = (word, kind)
+        if key not in self.found:
+            if len(choices) > self.left:
+                return None
+            self.left -= len(choices)
+            self.found[key] = nearest(word, choices)
+        return self.found[key]
 
 
 def hint(near: str | None) -> str:

@@ -192,8 +192,9 @@ def outcome_changes(old: Evaluation, new: Evaluation) -> Outcomes:
     )
 
 
-def _frontier(result: Evaluation) -> tuple[Package, ...]:
-    return tuple(p for point in result.frontier for p in point.packages)
+def _frontier(result: Evaluation) -> Sequence[Package]:
+    """Every frontier package, point after point (arrays, however many are tied)."""
+    return result.frontier.packages
 
 
 def package_changes(old: Sequence[Package], new: Sequence[Package]) -> PackageChanges:

@@ -1,8 +1,8 @@
 """`evaluate` and `explain`: every report of docs/explanation/semantics.md for a scenario.
 
 One exact pass over all packages (see enumerate.py) keeps the acceptable packages, frontier
-candidates and the count of each distinct failure set; every report is derived from those.
-A second pass visits only the chunks holding a concession, to pick the package it opens.
+candidates, counts of failed constraints per actor and per constraint, and the concession
+search's candidates; every report is derived from those.
 """
 
 from __future__ import annotations
@@ -26,26 +26,25 @@ from guarantees.model.results import (
     Counts,
     Evaluation,
     Explanation,
-    FrontierPoint,
-    TradeOff,
+    Frontier,
     Verdict,
 )
 from guarantees.model.schema import Scenario
-from guarantees.model.sets import chunk_sets, merge_counts, minimal_sets
-from guarantees.model.values import SCALE, Ints, q_scalar
-from guarantees.model.verdicts import Batch, package_list
+from guarantees.model.sets import SetCounts, chunk_sets
+from guarantees.model.values import SCALE, Ints, q_scalar, values
+from guarantees.model.verdicts import Batch, TradeOffList, package_list
 
 BLOCK = 1024
 
 
 @dataclass
 class _Pass:
-    """What the enumeration pass keeps."""
+    """What the enumeration pass keeps (nothing per distinct failure set)."""
 
+    sets: SetCounts
     feasible: int = 0
     acceptable: list[Ints] = field(default_factory=list)
     frontier: Ints = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
-    sets: dict[int, int] = field(default_factory=dict)
     opened: dict[int, tuple[int, float]] = field(default_factory=dict)
 
 
@@ -68,9 +67,8 @@ def evaluate(scenario: Scenario, *, progress: Progress | None = None) -> Evaluat
 
 def _first_pass(walker: Enumerator, progress: Progress | None) -> _Pass:
     """Walk every chunk once, keeping only the answers."""
-    tally = _Pass()
+    tally = _Pass(_set_counts(walker.c))
     frontier_parts: list[Ints] = []
-    set_parts: list[tuple[NDArray[np.uint64], NDArray[np.int64]]] = []
     search = ConcessionSearch(walker.c)
     for chunk in walker.walk(progress, order=walker.by_benefit()):
         tally.feasible += int(np.count_nonzero(chunk.feasible))
@@ -78,12 +76,22 @@ def _first_pass(walker: Enumerator, progress: Progress | None) -> _Pass:
         front = walker.frontier(chunk)
         frontier_parts.append(chunk.masks(front))
         sets = chunk_sets(chunk.planes, chunk.feasible)
-        set_parts.append((sets.sets, sets.counts))
+        tally.sets.add(sets)
         search.visit(chunk, sets, walker.best_benefit(chunk, front))
     tally.frontier = _global_frontier(walker.c, np.concatenate(frontier_parts))
-    tally.sets = merge_counts(set_parts)
-    tally.opened = search.result(minimal_sets(tally.sets))
+    tally.opened = search.result()
     return tally
+
+
+def _set_counts(compiled: CompiledScenario) -> SetCounts:
+    """Empty counts of failed constraints, per actor and per constraint."""
+    tests = list(enumerate(compiled.constraints))
+    actors = range(len(compiled.actors))
+    return SetCounts(
+        actors=[sum(1 << k for k, t in tests if t.actor == a) for a in actors],
+        hard=[sum(1 << k for k, t in tests if t.actor == a and t.hard) for a in actors],
+        n_constraints=len(tests),
+    )
 
 
 def _acceptable(chunk: Chunk) -> NDArray[np.intp]:
@@ -96,10 +104,9 @@ def _acceptable(chunk: Chunk) -> NDArray[np.intp]:
 
 def _global_frontier(compiled: CompiledScenario, masks: Ints) -> Ints:
     """The frontier among every chunk's frontier packages."""
-    batch = Batch(compiled, masks)
     benefit, risk = compiled.metrics[compiled.benefit], compiled.metrics[compiled.risk]
-    bq = oriented(batch.values[compiled.benefit], benefit)
-    rq = oriented(batch.values[compiled.risk], risk)
+    bq = oriented(values(benefit, masks), benefit)
+    rq = oriented(values(risk, masks), risk)
     return masks[exact_frontier(np.arange(masks.size), bq, rq)]
 
 
@@ -107,6 +114,7 @@ def _evaluation(compiled: CompiledScenario, walker: Enumerator, tally: _Pass) ->
     acceptable = np.concatenate(tally.acceptable)
     acceptable = acceptable[rank_order(compiled, acceptable)]
     minimal = acceptable[_minimal_mask(acceptable)]
+    frontier = tally.frontier[rank_order(compiled, tally.frontier)]
     scenario = compiled.scenario
     return Evaluation(
         scenario_id=scenario.id,
@@ -119,8 +127,8 @@ def _evaluation(compiled: CompiledScenario, walker: Enumerator, tally: _Pass) ->
         ),
         acceptable=package_list(compiled, acceptable),
         minimal=package_list(compiled, minimal),
-        frontier=_frontier_points(compiled, tally.frontier, acceptable),
-        tradeoffs=_tradeoffs(compiled, tally.frontier),
+        frontier=_frontier(compiled, frontier, acceptable),
+        tradeoffs=_tradeoffs(compiled, frontier),
         blocks=_blocks(compiled, tally.sets),
         constraint_fails=_constraint_fails(compiled, tally.sets),
         concessions=_concessions(compiled, tally),
@@ -151,60 +159,40 @@ def _minimal_mask(ranked: Ints) -> NDArray[np.bool_]:
     return keep
 
 
-def _frontier_points(
-    compiled: CompiledScenario, masks: Ints, acceptable: Ints
-) -> tuple[FrontierPoint, ...]:
-    """Frontier packages grouped by equal (benefit, risk), best benefit first."""
-    masks = masks[rank_order(compiled, masks)]
-    batch = Batch(compiled, masks)
-    accepted = np.isin(masks, acceptable)
-    groups: dict[tuple[float, float], list[int]] = {}
-    for j in range(masks.size):
-        package = batch.package(j)
-        key = (
-            package.metrics[compiled.scenario.tradeoff.benefit],
-            package.metrics[compiled.scenario.tradeoff.risk],
-        )
-        groups.setdefault(key, []).append(j)
+def _frontier(compiled: CompiledScenario, ranked: Ints, acceptable: Ints) -> Frontier:
+    """Frontier packages (in rank order) grouped into points of equal (benefit, risk).
+
+    Kept as arrays: a point may hold every package of the scenario (options with no values).
+    """
+    packages = package_list(compiled, ranked)
+    axes = (compiled.benefit, compiled.risk)
+    on_axes = np.stack([values(compiled.metrics[axis], ranked) for axis in axes], axis=1)
+    changed = np.any(on_axes[1:] != on_axes[:-1], axis=1)  # compared on the grid, exactly
+    starts = np.flatnonzero(np.concatenate(([ranked.size > 0], changed)))
+    return Frontier(packages, np.isin(ranked, acceptable), starts, axes)
+
+
+def _tradeoffs(compiled: CompiledScenario, ranked: Ints) -> TradeOffList:
+    """Frontier packages (in rank order) that fail only limits, judged a block at a time."""
+    hard = np.array([t.hard for t in compiled.constraints], dtype=np.bool_)
+    only = np.zeros(ranked.size, dtype=np.bool_)
+    for start in range(0, ranked.size, BLOCK * BLOCK):
+        fails = ~Batch(compiled, ranked[start : start + BLOCK * BLOCK]).ok[len(compiled.rules) :]
+        only[start : start + BLOCK * BLOCK] = fails.any(axis=0) & ~fails[hard].any(axis=0)
+    return TradeOffList(compiled, ranked[only])
+
+
+def _blocks(compiled: CompiledScenario, sets: SetCounts) -> tuple[ActorBlocks, ...]:
+    """Per actor: packages it rejects, blocks by veto/demand/condition, and rejects alone."""
     return tuple(
-        FrontierPoint(
-            b, r, tuple(batch.package(j) for j in js), tuple(bool(accepted[j]) for j in js)
-        )
-        for (b, r), js in groups.items()
+        ActorBlocks(actor, int(sets.rejects[a]), int(sets.blocks[a]), int(sets.sole[a]))
+        for a, actor in enumerate(compiled.actors)
     )
 
 
-def _tradeoffs(compiled: CompiledScenario, frontier: Ints) -> tuple[TradeOff, ...]:
-    """Frontier packages that fail only limits, in frontier order."""
-    masks = frontier[rank_order(compiled, frontier)]
-    batch = Batch(compiled, masks)
-    out = []
-    for j in range(masks.size):
-        failures = batch.failures(j, rules=False)
-        if failures and all(f.constraint.kind == "limit" for f in failures):
-            out.append(TradeOff(batch.package(j), failures))
-    return tuple(out)
-
-
-def _blocks(compiled: CompiledScenario, sets: dict[int, int]) -> tuple[ActorBlocks, ...]:
-    """Per actor: packages it rejects, blocks by veto/demand/condition, and rejects alone."""
-    out = []
-    for a, actor in enumerate(compiled.actors):
-        mine = sum(1 << k for k, t in enumerate(compiled.constraints) if t.actor == a)
-        hard = sum(1 << k for k, t in enumerate(compiled.constraints) if t.actor == a and t.hard)
-        rejects = sum(n for s, n in sets.items() if s & mine)
-        blocks = sum(n for s, n in sets.items() if s & hard)
-        sole = sum(n for s, n in sets.items() if s & mine and not s & ~mine)
-        out.append(ActorBlocks(actor, rejects, blocks, sole))
-    return tuple(out)
-
-
-def _constraint_fails(
-    compiled: CompiledScenario, sets: dict[int, int]
-) -> tuple[ConstraintCount, ...]:
+def _constraint_fails(compiled: CompiledScenario, sets: SetCounts) -> tuple[ConstraintCount, ...]:
     return tuple(
-        ConstraintCount(t.ref, sum(n for s, n in sets.items() if s >> k & 1))
-        for k, t in enumerate(compiled.constraints)
+        ConstraintCount(t.ref, int(sets.fails[k])) for k, t in enumerate(compiled.constraints)
     )
 
 

@@ -15,9 +15,9 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from guarantees.model import checks
-from guarantees.model.diagnostics import Finding, hint, nearest, translate
+from guarantees.model.diagnostics import Finding, Suggester, hint, nearest, translate
 from guarantees.model.errors import Issue, Loc, ScenarioError
-from guarantees.model.positions import inside_string
+from guarantees.model.positions import inside_string, split_lines
 from guarantees.model.schema import (
     FORMAT,
     NAME_RE,
@@ -55,8 +55,9 @@ def load_document(doc: Document, *, text: str | None = None) -> Scenario:
     With the source `text`, a problem inside an expression written over several lines is
     placed on the right line; without it, at the expression's first line.
     """
-    findings, parts = _validate_sections(doc.data)
-    findings += checks.check(parts, doc.data)
+    suggester = Suggester()
+    findings, parts = _validate_sections(doc.data, suggester)
+    findings += checks.check(parts, doc.data, suggester=suggester)
     if not findings:
         try:
             return Scenario.model_validate(doc.data)
@@ -72,13 +73,17 @@ def _drop_implied(findings: list[Finding]) -> list[Finding]:
 
 
 def _located(doc: Document, findings: list[Finding], text: str | None) -> list[Issue]:
-    """Give each finding its line and column, dropping exact repeats."""
+    """Give each finding its line and column, dropping exact repeats.
+
+    The text is split into lines once, however many findings point inside strings.
+    """
     issues = set()
+    lines = split_lines(text) if text is not None else None
     for f in findings:
         pos = doc.locate(f.loc, key=f.key)
-        value = _string_at(doc.data, f.loc) if f.offset and text is not None else None
-        if text is not None and value is not None:
-            pos = inside_string(text, pos, value, f.offset)
+        value = _string_at(doc.data, f.loc) if f.offset and lines is not None else None
+        if lines is not None and value is not None:
+            pos = inside_string(lines, pos, value, f.offset)
         else:
             pos = Pos(pos.line, pos.col + f.offset)
         issues.add(Issue(doc.file, pos.line, pos.col, f.message, f.loc))
@@ -95,7 +100,9 @@ def _string_at(data: Any, loc: Loc) -> str | None:
     return data if isinstance(data, str) else None
 
 
-def _validate_sections(data: dict[str, Any]) -> tuple[list[Finding], dict[str, Any]]:
+def _validate_sections(
+    data: dict[str, Any], suggester: Suggester
+) -> tuple[list[Finding], dict[str, Any]]:
     """Validate each top-level section (and each item of the big ones) on its own."""
     findings = _top_level(data)
     metric_names = _metric_names(data)
@@ -105,9 +112,9 @@ def _validate_sections(data: dict[str, Any]) -> tuple[list[Finding], dict[str, A
             continue
         raw = data[name]
         if name in _ITEM_KINDS and isinstance(raw, dict):
-            parts[name] = _items(name, raw, findings, metric_names)
+            parts[name] = _items(name, raw, findings, metric_names, suggester)
         elif name in ("rules", "interactions") and isinstance(raw, list):
-            parts[name] = _items(name, dict(enumerate(raw)), findings, metric_names)
+            parts[name] = _items(name, dict(enumerate(raw)), findings, metric_names, suggester)
         else:
             adapter = TypeAdapter(typing.cast(Any, field.annotation))
             parts[name] = _one(adapter, raw, (name,), findings)
@@ -154,6 +161,7 @@ def _items(
     raw: dict[Any, Any],
     findings: list[Finding],
     metric_names: tuple[str, ...],
+    suggester: Suggester,
 ) -> dict[Any, Any]:
     """Validate a section's items one by one, keeping those that pass."""
     item_types: dict[str, type[Valued]] = {"options": Option, "interactions": Interaction}
@@ -165,7 +173,9 @@ def _items(
         if isinstance(key, str):
             findings.extend(_key_name(loc, key))
         if item_type is not None and isinstance(value, dict):
-            value = _drop_unknown_values(value, item_type, loc, metric_names, findings)
+            value = _drop_unknown_values(
+                value, item_type, loc, metric_names, findings, suggester=suggester
+            )
         result = _one(adapter, value, loc, findings)
         if result is not None:
             kept[key] = result
@@ -193,6 +203,8 @@ def _drop_unknown_values(
     loc: Loc,
     metric_names: tuple[str, ...],
     findings: list[Finding],
+    *,
+    suggester: Suggester,
 ) -> dict[str, Any]:
     """Keys that are neither fields nor metrics are reported, then left out of validation."""
     known = set(model.model_fields) | set(metric_names)
@@ -201,7 +213,7 @@ def _drop_unknown_values(
         if key in known:
             kept[key] = item
             continue
-        near = nearest(str(key), known)
+        near = suggester.nearest(str(key), known, kind=f"fields of {model.__name__}")
         extra = hint(near) or (
             " (a metric must be declared under 'metrics:'; this scenario has "
             f"{', '.join(metric_names) or 'none'})"

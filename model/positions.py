@@ -26,16 +26,22 @@ _ESCAPES |= {"P": "\u2029"}
 _HEX_DIGITS = {"x": 2, "u": 4, "U": 8}
 
 
-def inside_string(text: str, start: Pos, value: str, offset: int) -> Pos:
+def split_lines(text: str) -> list[str]:
+    """The file's lines, as YAML breaks them: split once per file, whatever the findings."""
+    return _LINE_BREAK.split(text)
+
+
+def inside_string(rows: list[str], start: Pos, value: str, offset: int) -> Pos:
     """Where character `offset` of `value`, a string whose first character is at `start`, is.
 
-    A visible character is found where the source writes it (at the backslash of an escape);
-    spacing, or the end of the value, is placed just after the visible character before it.
+    `rows` is the file's text split by `split_lines`. A visible character is found where the
+    source writes it (at the backslash of an escape); spacing, or the end of the value, is
+    placed just after the visible character before it.
     """
     before = sum(1 for char in value[:offset] if char not in _SPACING)
     on_visible = offset < len(value) and value[offset] not in _SPACING
     last: tuple[Pos, int] | None = None
-    for count, (pos, width) in enumerate(_visible(text, start)):
+    for count, (pos, width) in enumerate(_visible(rows, start)):
         if count == before:
             if on_visible:
                 return pos
@@ -47,9 +53,8 @@ def inside_string(text: str, start: Pos, value: str, offset: int) -> Pos:
     return Pos(pos.line, pos.col + width)
 
 
-def _visible(text: str, start: Pos) -> Iterator[tuple[Pos, int]]:
+def _visible(rows: list[str], start: Pos) -> Iterator[tuple[Pos, int]]:
     """Each visible character the source writes from start on: its position and width."""
-    rows = _LINE_BREAK.split(text)
     line, col = start.line, start.col
     row = rows[line - 1] if line <= len(rows) else ""
     quote = row[col - 2] if 2 <= col <= len(row) + 1 and row[col - 2] in "\"'" else ""

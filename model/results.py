@@ -18,6 +18,15 @@ from guarantees.model.values import SCALE
 RESULT_SCHEMA = "guarantees.result/1"
 
 
+def materialize(value: Any) -> Any:
+    """A JSON form with every iterator in it made into a list (see `json_stream`)."""
+    if isinstance(value, dict):
+        return {key: materialize(item) for key, item in value.items()}
+    if isinstance(value, Iterator | list):
+        return [materialize(item) for item in value]
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class ConstraintRef:
     """One actor constraint (or, with actor None, one scenario rule), as the file names it."""
@@ -139,22 +148,92 @@ class PackageList(Sequence[Package]):
 
 @dataclass(frozen=True, slots=True)
 class FrontierPoint:
-    """Packages tied at one non-dominated (benefit, risk) point."""
+    """Packages tied at one non-dominated (benefit, risk) point, best first.
+
+    `packages` and `acceptable` are array-backed: a point may hold millions of tied packages.
+    """
 
     benefit: float
     risk: float
-    packages: tuple[Package, ...]
-    acceptable: tuple[bool, ...]
+    packages: Sequence[Package]
+    acceptable: NDArray[np.bool_]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, top: int | None = None) -> dict[str, Any]:
+        """The point; `top` limits its packages (None: every package tied here)."""
+        whole: dict[str, Any] = materialize(self.json_stream(top=top))
+        return whole
+
+    def json_stream(self, *, top: int | None = None) -> dict[str, Any]:
+        """`to_json` with the packages as an iterator, made one by one as they are written."""
         return {
             "benefit": self.benefit,
             "risk": self.risk,
-            "packages": [
-                {**p.to_json(), "acceptable": ok}
-                for p, ok in zip(self.packages, self.acceptable, strict=True)
-            ],
+            "packages": (
+                {**p.to_json(), "acceptable": bool(ok)}
+                for p, ok in zip(self.packages[:top], self.acceptable[:top], strict=True)
+            ),
         }
+
+
+class Frontier(Sequence[FrontierPoint]):
+    """The frontier's points, made on access from arrays of every frontier package.
+
+    The packages come in rank order, so the packages of one point are contiguous; `starts`
+    says where each point begins. Memory is a few arrays, whatever the number of points or
+    of packages tied at one.
+    """
+
+    def __init__(
+        self,
+        packages: PackageList,
+        acceptable: NDArray[np.bool_],
+        starts: NDArray[np.intp],
+        axes: tuple[int, int],
+    ) -> None:
+        self.packages = packages  # every frontier package, in frontier (rank) order
+        self.acceptable = acceptable
+        self.starts = starts  # index in `packages` of each point's first package
+        self.axes = axes  # columns of the benefit and the risk metric in `packages`
+
+    def __len__(self) -> int:
+        return int(self.starts.size)
+
+    @overload
+    def __getitem__(self, index: int) -> FrontierPoint: ...
+    @overload
+    def __getitem__(self, index: slice) -> Frontier: ...
+    def __getitem__(self, index: int | slice) -> FrontierPoint | Frontier:
+        if isinstance(index, slice):
+            return self._points(*index.indices(len(self))[:2])
+        index = range(len(self))[index]  # negative indices, IndexError past the end
+        start, stop = self._span(index)
+        values = self.packages.metric_values[start]
+        return FrontierPoint(
+            float(values[self.axes[0]]),
+            float(values[self.axes[1]]),
+            self.packages[start:stop],
+            self.acceptable[start:stop],
+        )
+
+    def _span(self, index: int) -> tuple[int, int]:
+        """Where point `index` starts and stops in `packages`."""
+        stop = self.starts[index + 1] if index + 1 < self.starts.size else len(self.packages)
+        return int(self.starts[index]), int(stop)
+
+    def _points(self, first: int, last: int) -> Frontier:
+        """Points first to last (excluded), as a frontier of their own."""
+        if first >= last:
+            empty = np.zeros(0, dtype=np.intp)
+            return Frontier(self.packages[0:0], self.acceptable[0:0], empty, self.axes)
+        begin, end = self._span(first)[0], self._span(last - 1)[1]
+        starts = self.starts[first:last] - begin
+        return Frontier(self.packages[begin:end], self.acceptable[begin:end], starts, self.axes)
+
+    def __iter__(self) -> Iterator[FrontierPoint]:
+        return (self[i] for i in range(len(self)))
+
+    def __repr__(self) -> str:
+        return f"Frontier({len(self)} points, {len(self.packages)} packages)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,8 +327,8 @@ class Evaluation:
     counts: Counts
     acceptable: Sequence[Package]
     minimal: Sequence[Package]
-    frontier: tuple[FrontierPoint, ...]
-    tradeoffs: tuple[TradeOff, ...]
+    frontier: Frontier
+    tradeoffs: Sequence[TradeOff]
     blocks: tuple[ActorBlocks, ...]
     constraint_fails: tuple[ConstraintCount, ...]
     concessions: tuple[Concession, ...]
@@ -261,10 +340,17 @@ class Evaluation:
         return tuple(b.actor for b in self.blocks if top and b.sole == top)
 
     def to_json(self, *, top: int | None = None) -> dict[str, Any]:
-        """The documented JSON form; `top` limits each list (None: everything)."""
+        """The documented JSON form; `top` limits each list, and the packages of each
+        frontier point (None: everything)."""
+        whole: dict[str, Any] = materialize(self.json_stream(top=top))
+        return whole
 
-        def cut(items: Sequence[Any]) -> list[Any]:
-            return [item.to_json() for item in items[:top]]
+    def json_stream(self, *, top: int | None = None) -> dict[str, Any]:
+        """`to_json` with every list of packages as an iterator, so that the form of a result
+        listing millions of them can be written out without being held whole."""
+
+        def cut(items: Sequence[Any]) -> Iterator[Any]:
+            return (item.to_json() for item in items[:top])
 
         return {
             "schema": RESULT_SCHEMA,
@@ -273,7 +359,7 @@ class Evaluation:
             "counts": self.counts.to_json(),
             "acceptable": cut(self.acceptable),
             "minimal": cut(self.minimal),
-            "frontier": cut(self.frontier),
+            "frontier": (point.json_stream(top=top) for point in self.frontier[:top]),
             "tradeoffs": cut(self.tradeoffs),
             "blocks": [b.to_json() for b in self.blocks],
             "sole_blockers": list(self.sole_blockers),

@@ -2,19 +2,24 @@
 
 The distinct sets of a chunk are counted without sorting: only the bits that vary in the
 chunk make up the key of a `bincount`. A set is a Python int once it leaves the arrays.
+What the reports need from them is added up chunk by chunk (`SetCounts`): no set outlives
+its chunk, so memory does not grow with their number (one per package, at worst).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
+from guarantees.model.errors import TooLargeError
 from guarantees.model.values import Ints
 
 MAX_KEY_BITS = 20
+#: More minimal failure sets (concessions) than this and evaluation stops (TooLargeError).
+MAX_CONCESSIONS = 20_000
 Index = NDArray[np.intp]
 
 
@@ -91,24 +96,86 @@ def _compressed(chosen: list[Ints], where: Index) -> ChunkSets:
     return ChunkSets(sets, counts[set_keys], where, key, set_keys)
 
 
-def merge_counts(parts: list[tuple[NDArray[np.uint64], NDArray[np.int64]]]) -> dict[int, int]:
-    """Add up the per-chunk counts of each distinct set."""
-    if not parts:
-        return {}
-    sets = np.concatenate([p[0] for p in parts])
-    counts = np.concatenate([p[1] for p in parts])
-    rows, inverse = np.unique(sets, axis=0, return_inverse=True)
-    totals = np.bincount(inverse.ravel(), weights=counts, minlength=rows.shape[0])
-    return {as_int(row): int(total) for row, total in zip(rows, totals, strict=True)}
+def as_words(mask: int, words: int) -> NDArray[np.uint64]:
+    """A set of constraints (a Python int) as 64-bit words."""
+    return np.array([(mask >> (64 * i)) & (2**64 - 1) for i in range(words)], dtype=np.uint64)
 
 
-def minimal_sets(sets: Iterable[int]) -> list[int]:
-    """The non-empty sets that no other set of the collection is a proper subset of."""
+def touching(sets: NDArray[np.uint64], mask: int) -> NDArray[np.bool_]:
+    """Rows of `sets` (distinct, words) that share a constraint with `mask`."""
+    found: NDArray[np.bool_] = ((sets & as_words(mask, sets.shape[1])) != 0).any(axis=1)
+    return found
+
+
+@dataclass
+class SetCounts:
+    """Feasible packages counted by the constraints they fail, added up chunk by chunk.
+
+    Per actor (`actors` and `hard` are masks of its constraints, all and blocking ones): the
+    packages it rejects, blocks, and rejects alone; per constraint, the packages failing it.
+    """
+
+    actors: list[int]
+    hard: list[int]
+    n_constraints: int
+    rejects: NDArray[np.int64] = field(init=False)
+    blocks: NDArray[np.int64] = field(init=False)
+    sole: NDArray[np.int64] = field(init=False)
+    fails: NDArray[np.int64] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rejects, self.blocks, self.sole = (
+            np.zeros(len(self.actors), dtype=np.int64) for _ in range(3)
+        )
+        self.fails = np.zeros(self.n_constraints, dtype=np.int64)
+
+    def add(self, sets: ChunkSets) -> None:
+        """Add the counts of one chunk's distinct failure sets."""
+        if sets.counts.size == 0:
+            return
+        everything = (1 << self.n_constraints) - 1
+        for a, (mine, hard) in enumerate(zip(self.actors, self.hard, strict=True)):
+            inside = touching(sets.sets, mine)
+            outside = touching(sets.sets, everything & ~mine)
+            self.rejects[a] += int(sets.counts[inside].sum())
+            self.blocks[a] += int(sets.counts[touching(sets.sets, hard)].sum())
+            self.sole[a] += int(sets.counts[inside & ~outside].sum())
+        self.fails += _per_bit(sets.sets, sets.counts, self.n_constraints)
+
+
+def _per_bit(sets: NDArray[np.uint64], counts: NDArray[np.int64], bits: int) -> NDArray[np.int64]:
+    """Per bit k < bits: the total count of the rows holding it (one histogram per byte)."""
+    out = np.zeros(-(-bits // 8) * 8, dtype=np.int64)
+    table = (np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1
+    for byte in range(out.size // 8):
+        column = (sets[:, byte // 8] >> np.uint64(8 * (byte % 8))) & np.uint64(0xFF)
+        histogram = np.bincount(column.astype(np.intp), weights=counts, minlength=256)
+        out[8 * byte : 8 * byte + 8] = np.rint(histogram @ table).astype(np.int64)
+    return out[:bits]
+
+
+def minimal_sets(sets: Iterable[int], *, limit: int | None = None) -> list[int]:
+    """The non-empty sets that no other set of the collection is a proper subset of.
+
+    Raises TooLargeError as soon as more than `limit` are found: each is a concession, and
+    telling them apart costs time in their number squared.
+    """
     kept: list[int] = []
     for s in sorted({s for s in sets if s}, key=lambda s: (s.bit_count(), s)):
         if not any(k & s == k for k in kept):
             kept.append(s)
+            if limit is not None and len(kept) > limit:
+                raise TooLargeError(too_many_concessions(limit))
     return kept
+
+
+def too_many_concessions(limit: int) -> str:
+    """Why a scenario with too many minimal failure sets is refused, and what to do."""
+    return (
+        f"more than {limit:,} minimal sets of constraints to relax (concessions): use fewer "
+        "constraints, e.g. one 'veto: [a, b, ...]' or 'demand: [a, b, ...]' instead of one "
+        "constraint per option"
+    )
 
 
 def not_above(sets: NDArray[np.uint64], known: list[int]) -> NDArray[np.bool_]:

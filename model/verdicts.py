@@ -1,17 +1,21 @@
 """Verdicts for a handful of packages at once, straight from their masks (no chunking).
 
 Used for the packages a report shows (trade-offs, concessions, `explain`): each failed rule or
-constraint becomes a `Failure` with its misses, in the scenario's own words.
+constraint becomes a `Failure` with its misses, in the scenario's own words. A long list of
+them (`TradeOffList`) is kept as masks and judged a block at a time, only when looked at.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import overload
 
 import numpy as np
 from numpy.typing import NDArray
 
 from guarantees.model import ir
 from guarantees.model.compile import CompiledScenario, Test
-from guarantees.model.results import BoundMiss, Failure, Package, PackageList
+from guarantees.model.results import BoundMiss, Failure, Package, PackageList, TradeOff
 from guarantees.model.values import SCALE, Ints, Q, values
 
 
@@ -62,3 +66,41 @@ def package_list(compiled: CompiledScenario, masks: Ints) -> PackageList:
     grid = np.stack([values(m, masks) / SCALE for m in compiled.metrics], axis=1)
     names = tuple(m.name for m in compiled.metrics)
     return PackageList(compiled.options, compiled.to_file_order(masks), names, grid)
+
+
+#: Packages judged at once when a list of trade-offs is walked.
+BLOCK = 1024
+
+
+class TradeOffList(Sequence[TradeOff]):
+    """Trade-offs kept as their packages' internal masks; a `TradeOff` is made on access.
+
+    A frontier of many tied packages can hold millions of trade-offs: only the ones a report
+    shows are judged, a block at a time.
+    """
+
+    def __init__(self, compiled: CompiledScenario, masks: Ints) -> None:
+        self.compiled = compiled
+        self.masks = masks
+
+    def __len__(self) -> int:
+        return int(self.masks.size)
+
+    @overload
+    def __getitem__(self, index: int) -> TradeOff: ...
+    @overload
+    def __getitem__(self, index: slice) -> TradeOffList: ...
+    def __getitem__(self, index: int | slice) -> TradeOff | TradeOffList:
+        if isinstance(index, slice):
+            return TradeOffList(self.compiled, self.masks[index])
+        batch = Batch(self.compiled, self.masks[[range(len(self))[index]]])
+        return TradeOff(batch.package(0), batch.failures(0, rules=False))
+
+    def __iter__(self) -> Iterator[TradeOff]:
+        for start in range(0, len(self), BLOCK):
+            batch = Batch(self.compiled, self.masks[start : start + BLOCK])
+            for j in range(batch.masks.size):
+                yield TradeOff(batch.package(j), batch.failures(j, rules=False))
+
+    def __repr__(self) -> str:
+        return f"TradeOffList({len(self)} trade-offs)"

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from guarantees.model import loads
 from guarantees.model.errors import ScenarioError
-from guarantees.model.positions import inside_string
+from guarantees.model.positions import inside_string, split_lines
 from guarantees.model.yamlio import Pos, parse_document
 
 HEAD = """\
@@ -62,7 +62,7 @@ def written_at(text: str, word: str) -> str:
 def test_columns_inside_strings(text: str, start: Pos, offset: int, expected: Pos) -> None:
     """A character of a string value is found in the source, across escapes and folded lines."""
     value = parse_document(text, file="t.yaml").data["c"]
-    assert inside_string(text, start, value, offset) == expected
+    assert inside_string(split_lines(text), start, value, offset) == expected
 
 
 @pytest.mark.parametrize(
