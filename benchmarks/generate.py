@@ -42,12 +42,13 @@ def scenario(n: int, seed: int = 0) -> dict[str, Any]:
         }
     det, esc, troops = _sampled_values(options, rng)
     pick = lambda: ids[int(rng.integers(n))]  # noqa: E731
+    picks = lambda k: [ids[int(i)] for i in rng.choice(n, size=k, replace=False)]  # noqa: E731
     actors = {
         "beneficiary": [{"limit": {"deterrence": {"min": _q(det, 0.25)}}}, {"veto": pick()}],
         "adversary": [{"limit": {"escalation": {"max": _q(esc, 0.75)}}}, {"veto": "ground"}],
         "guarantor": [
             {"limit": {"troops": {"max": _q(troops, 0.8)}}},
-            {"demand_any": [pick(), pick(), pick()]},
+            {"demand_any": picks(3)},
         ],
         "backer": [{"condition": f"{pick()} -> {pick()}"}, {"veto": pick()}],
         "host_a": [
@@ -56,14 +57,14 @@ def scenario(n: int, seed: int = 0) -> dict[str, Any]:
         ],
         "host_b": [
             {"condition": f"not ({pick()} and {pick()})"},
-            {"demand_any": [pick(), pick(), pick()]},
+            {"demand_any": picks(3)},
         ],
         "sceptic": [
             {"condition": "count(sea, money) <= 3"},
             {"limit": {"troops": {"min": _q(troops, 0.1)}}},
         ],
         "broker": [
-            {"demand_any": [pick(), pick(), pick(), pick()]},
+            {"demand_any": picks(4)},
             {"condition": f"{pick()} or {pick()} or {pick()}"},
         ],
     }
