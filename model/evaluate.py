@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from guarantees.model.bitsets import minimal_members
 from guarantees.model.compile import CompiledScenario, compile_scenario
 from guarantees.model.concessions import ConcessionSearch
 from guarantees.model.enumerate import Chunk, Enumerator, Progress, exact_frontier, oriented
@@ -136,27 +137,8 @@ def _evaluation(compiled: CompiledScenario, walker: Enumerator, tally: _Pass) ->
 
 
 def _minimal_mask(ranked: Ints) -> NDArray[np.bool_]:
-    """Which acceptable packages have no acceptable proper subset.
-
-    Sizes are visited in increasing order: a package is minimal when no minimal package
-    found so far (all smaller) is a subset of it. Blocks of BLOCK x BLOCK pairs keep the
-    temporary arrays small whatever the number of acceptable packages.
-    """
-    keep = np.zeros(ranked.size, dtype=np.bool_)
-    sizes = np.bitwise_count(ranked)
-    found = np.zeros(0, dtype=np.uint64)
-    for size in np.unique(sizes):
-        level = np.flatnonzero(sizes == size)
-        for start in range(0, found.size, BLOCK):
-            block = found[start : start + BLOCK][None, :]
-            covered = np.zeros(level.size, dtype=np.bool_)
-            for row in range(0, level.size, BLOCK):
-                masks = ranked[level[row : row + BLOCK], None]
-                covered[row : row + BLOCK] = ((masks & block) == block).any(axis=1)
-            level = level[~covered]  # fewer rows left to check against the next block
-        keep[level] = True
-        found = np.concatenate((found, ranked[level]))
-    return keep
+    """Which acceptable packages have no acceptable proper subset (see bitsets.py)."""
+    return minimal_members(ranked)
 
 
 def _frontier(compiled: CompiledScenario, ranked: Ints, acceptable: Ints) -> Frontier:
