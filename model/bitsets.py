@@ -1,12 +1,15 @@
 """Minimal elements of a family of sets, through a packed bitset over all 2^n subsets.
 
-A family of masks over n bits is marked in a bitset of 2^n bits (bit x of the packed words
-is set when mask x is in the family). Its up-closure ("x has a subset in the family") is the
-superset-sum, or zeta, transform over the subset lattice, taken with OR: for each bit i,
-every x holding i takes the value of x without i (Yates 1937; Knuth, TAOCP 4A, 7.1.3; the
-"sum over subsets" technique). A member is minimal when no member is a proper subset of it,
-that is when it is in the up-closure U and no x - {i} is. Cost: n passes over 2^n / 64
-words, whatever the number of members; memory: one bitset.
+Used for the minimal forms (acceptable packages with no acceptable proper subset). A family
+of masks over n bits is marked in a bitset of 2^n bits (bit x of the packed words is set
+when mask x is in the family). Its up-closure U ("x has a subset in the family") is the
+zeta transform over the subset lattice ("sum over subsets"), taken with OR: for each bit i,
+every x holding i takes the value of x without i (the fast zeta transform of Bjorklund,
+Husfeldt, Kaski and Koivisto, "Fourier meets Mobius: fast subset convolution", STOC 2007).
+A member is minimal when no member is a proper subset of it, that is when it is in U and
+no x - {i} is. Cost: 2n passes over 2^n / 64 words, whatever the number of members;
+memory: one bitset, and temporaries of bounded size. For a small family, comparing the
+masks pair by pair is cheaper, and `minimal_members` chooses by the cost bound.
 
 Bits 0-5 of a mask index bits within a 64-bit word (a shift and a mask per bit); bits 6 and
 up index words, so their pass is an OR of one half of a reshaped word array into the other.
@@ -25,24 +28,27 @@ LOW = tuple(np.uint64(sum(1 << p for p in range(64) if not p >> i & 1)) for i in
 BLOCK = 1024  # the pairwise method compares BLOCK x BLOCK pairs at once
 PAIR_COST = 4  # pair comparisons costing about one word pass (see minimal_members)
 CHUNK_BITS = 15  # 2^15 words (256 KiB) handled at once
+PIECE = 1 << 20  # masks marked, looked up or renumbered at once (temporaries of 8 MiB)
 
 
 def packed(masks: Ints, n: int) -> Ints:
     """A bitset of 2^n bits (at least one word) with bit x set for each mask x."""
     words = np.zeros(max(1, 1 << max(0, n - WORD_BITS)), dtype=np.uint64)
-    ordered = np.sort(masks)
-    index = (ordered >> np.uint64(WORD_BITS)).astype(np.intp)
-    bits = np.uint64(1) << (ordered & np.uint64(63))
-    if ordered.size:
-        starts = np.flatnonzero(np.concatenate(([True], index[1:] != index[:-1])))
-        words[index[starts]] = np.bitwise_or.reduceat(bits, starts)
+    for start in range(0, masks.size, PIECE):
+        part = masks[start : start + PIECE]
+        index = (part >> np.uint64(WORD_BITS)).astype(np.intp)
+        np.bitwise_or.at(words, index, np.uint64(1) << (part & np.uint64(63)))
     return words
 
 
 def contains(words: Ints, masks: Ints) -> NDArray[np.bool_]:
     """Whether bit x of the bitset is set, for each mask x."""
-    word = words[(masks >> np.uint64(WORD_BITS)).astype(np.intp)]
-    return ((word >> (masks & np.uint64(63))) & np.uint64(1)).astype(np.bool_)
+    out = np.empty(masks.size, dtype=np.bool_)
+    for start in range(0, masks.size, PIECE):
+        part = masks[start : start + PIECE]
+        word = words[(part >> np.uint64(WORD_BITS)).astype(np.intp)]
+        out[start : start + PIECE] = (word >> (part & np.uint64(63))) & np.uint64(1)
+    return out
 
 
 def up_closure(words: Ints, n: int, *, chunk_bits: int = CHUNK_BITS) -> None:
@@ -160,6 +166,8 @@ def compact(masks: Ints) -> tuple[Ints, int]:
     if len(used) == union.bit_length():
         return masks, len(used)
     out = np.zeros_like(masks)
-    for new, bit in enumerate(used):
-        out |= ((masks >> np.uint64(bit)) & np.uint64(1)) << np.uint64(new)
+    for start in range(0, masks.size, PIECE):
+        part, into = masks[start : start + PIECE], out[start : start + PIECE]
+        for new, bit in enumerate(used):
+            into |= ((part >> np.uint64(bit)) & np.uint64(1)) << np.uint64(new)
     return out, len(used)
