@@ -79,8 +79,8 @@ def main() -> None:
     parser.add_argument("--loose", action="store_true")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    print("| options | acceptable | minimal | pairwise s | bitset s | chosen s |")
-    print("|---|---|---|---|---|---|")
+    print("| options | options used | acceptable | minimal | pairwise s | bitset s | chosen s |")
+    print("|---|---|---|---|---|---|---|")
     for n in args.sizes:
         masks = ranked_acceptable(n, loose=args.loose)
         keep = minimal_pairwise(compact(masks)[0])
@@ -89,7 +89,8 @@ def main() -> None:
         bits = timed(lambda m: minimal_by_bitset(*compact(m)), masks, args.repeat)
         chosen = timed(minimal_members, masks, args.repeat)
         print(
-            f"| {n} | {masks.size:,} | {int(keep.sum()):,} | {pair:.4f} | {bits:.4f} "
+            f"| {n} | {compact(masks)[1]} | {masks.size:,} | {int(keep.sum()):,} "
+            f"| {pair:.4f} | {bits:.4f} "
             f"| {chosen:.4f} |"
         )
 
