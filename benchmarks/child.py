@@ -15,9 +15,14 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Outcome:
-    """Wall seconds, peak resident MB, exit status (None: killed at the timeout), output."""
+    """Wall and CPU seconds, peak resident MB, exit status (None: killed at the timeout), output.
+
+    CPU time (user and system, every thread) depends less than wall time on other work
+    sharing the machine.
+    """
 
     wall: float
+    cpu: float
     peak_mb: float
     status: int | None
     stdout: str
@@ -43,4 +48,5 @@ def measure(command: list[str], timeout: float) -> Outcome:
         out.seek(0)
         err.seek(0)
         code = None if killed else child.returncode
-        return Outcome(wall, usage.ru_maxrss / 1024, code, out.read(), err.read())
+        cpu = usage.ru_utime + usage.ru_stime
+        return Outcome(wall, cpu, usage.ru_maxrss / 1024, code, out.read(), err.read())

@@ -144,7 +144,9 @@ _CAST: tuple[Callable[[_Draw], tuple[str, list[dict[str, Any]]]], ...] = (
 )
 
 
-def _sampled_values(options: dict[str, Any], rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+def _sampled_values(
+    options: dict[str, Any], rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Metric values of random half-full packages, for setting thresholds by quantile."""
     n = len(options)
     take = rng.random((4000, n)) < 0.5

@@ -59,9 +59,17 @@ def test_a_cell_is_the_median_run_with_its_own_peak_memory(scale: ModuleType) ->
 
 
 def test_targets_are_met_only_under_both_bounds(scale: ModuleType) -> None:
-    fast = scale.Cell(0.5, 100.0, "ok")
-    assert scale.verdict(fast, 0.6, 150.0) == ("0.50 s, 100 MB", "met")
+    fast = scale.Cell(0.5, 0.4, 100.0, "ok")
+    assert scale.verdict(fast, 0.6, 150.0) == ("0.50 s (cpu 0.40), 100 MB", "met")
     assert scale.verdict(fast, 0.6, 90.0)[1] == "**not met**"
     assert scale.verdict(fast, 0.4, None)[1] == "**not met**"
-    assert scale.verdict(scale.Cell(0, 0, "refused"), 3.0, None) == ("refused", "**not met**")
+    assert scale.verdict(scale.Cell(0, 0, 0, "refused"), 3.0, None) == ("refused", "**not met**")
     assert scale.verdict(None, 3.0, None) == ("not measured", "-")
+
+
+def test_json_memory_at_26_is_judged_against_24_within_5_percent(scale: ModuleType) -> None:
+    at24 = scale.Cell(1.0, 1.0, 100.0, "ok")
+    assert scale.same_memory(at24, scale.Cell(2.0, 2.0, 105.0, "ok"))[1] == "met"
+    assert scale.same_memory(at24, scale.Cell(2.0, 2.0, 106.0, "ok"))[1] == "**not met**"
+    assert scale.same_memory(at24, scale.Cell(120.0, 119.0, 900.0, "timeout"))[1] == "**not met**"
+    assert scale.same_memory(at24, None) == ("not measured", "-")
