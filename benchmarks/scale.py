@@ -3,8 +3,8 @@
     python benchmarks/scale.py            # the full table (a few minutes on 2 cores)
     python benchmarks/scale.py --quick    # 20, 24 and 28 options, 8 and 32 actors, one run each
 
-Every figure is one child process (`guarantees evaluate FILE`, start-up included): wall time and
-its own peak resident memory. A cell is the median of --repeat runs; a run longer than
+Every figure is one child process (`guarantees evaluate FILE`, start-up included): wall and CPU
+time and its own peak resident memory. A cell is the median of --repeat runs; a run longer than
 --once-over seconds is not repeated; a run past --timeout is killed ("timeout") and a command
 that refuses the scenario (exit status 2) prints "refused". Then: the pure-Python enumeration
 (benchmarks/pure_python.py) side by side at the small sizes, `--format json`, `guarantees
