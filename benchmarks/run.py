@@ -14,15 +14,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from child import measure  # noqa: E402
 from generate import write  # noqa: E402
 
 SOLVE = """
@@ -39,29 +38,13 @@ print(solve, peak, result.counts.acceptable, result.counts.packages)
 
 
 def run(command: list[str], timeout: float) -> tuple[float, float, str] | None:
-    """(wall seconds, peak MB, stdout) of one child process, or None past the timeout.
-
-    os.wait4 gives that child's own resource usage (RUSAGE_CHILDREN would mix in every
-    earlier child).
-    """
-    start = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as out:
-        child = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, text=True)
-        while True:
-            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - start > timeout:
-                child.kill()
-                child.wait()
-                return None
-            time.sleep(0.005)
-        wall = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode != 0:
-            raise RuntimeError(f"{command[0]} exited with {child.returncode}")
-        out.seek(0)
-        return wall, usage.ru_maxrss / 1024, out.read()
+    """(wall seconds, peak MB, stdout) of one child process, or None past the timeout."""
+    outcome = measure(command, timeout)
+    if outcome.status is None:
+        return None
+    if outcome.status != 0:
+        raise RuntimeError(f"{command[0]} exited with {outcome.status}")
+    return outcome.wall, outcome.peak_mb, outcome.stdout
 
 
 Timing = tuple[float, float, str]
