@@ -119,8 +119,6 @@ def _walk(walker: Enumerator, numbers: list[int], progress: Progress | None) -> 
         sets = chunk_sets(chunk.planes, chunk.feasible)
         share.sets.add(sets)
         share.search.visit(chunk, sets, walker.best_benefit(chunk, front))
-    share.acceptable = [np.concatenate([np.zeros(0, dtype=np.uint64), *share.acceptable])]
-    share.frontier = [np.concatenate([np.zeros(0, dtype=np.uint64), *share.frontier])]
     return share
 
 

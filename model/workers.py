@@ -32,8 +32,13 @@ class WorkerError(GuaranteesError):
 
 
 def can_fork() -> bool:
-    """Whether workers can be forked here (Linux; elsewhere the work stays in one process)."""
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    """Whether workers can be forked here: on Linux, and not from a daemonic process (which
+    may have no children). Elsewhere the work stays in one process."""
+    return (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and not multiprocessing.current_process().daemon
+    )
 
 
 class _Run(Generic[Share, Result]):

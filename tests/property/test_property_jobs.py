@@ -52,7 +52,7 @@ def workers(scenario: Scenario, *, jobs: int, low_bits: int) -> int:
     )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(scenario_data(), st.integers(0, 3))
 def test_property_any_number_of_jobs_gives_the_same_json(
     data: dict[str, Any], low_bits: int

@@ -20,7 +20,7 @@ from guarantees.model.compile import compile_scenario
 from guarantees.model.enumerate import Enumerator
 from guarantees.model.errors import TooLargeError
 from guarantees.model.load import loads
-from guarantees.model.workers import WorkerError, run_shares
+from guarantees.model.workers import WorkerError, can_fork, run_shares
 
 solver = importlib.import_module("guarantees.model.evaluate")  # the module, not the function
 
@@ -125,3 +125,9 @@ def test_default_jobs_are_the_usable_cpus_capped(
 ) -> None:
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(usable)), raising=False)
     assert default_jobs() == expected
+
+
+def test_a_worker_does_not_fork_workers_of_its_own() -> None:
+    """Workers are daemonic, and a daemonic process may have no children: it stays alone."""
+    assert can_fork()
+    assert run_shares(lambda share, tick: can_fork(), [0]) == [False]
