@@ -81,10 +81,11 @@ class _Run(Generic[Share, Result]):
             message: tuple[str, Any] = pipe.recv()
         except EOFError:
             self.processes[worker].join()
-            status = self.processes[worker].exitcode
+            status = self.processes[worker].exitcode or 0
+            how = f"was killed (signal {-status})" if status < 0 else f"exited ({status})"
             raise WorkerError(
-                f"a worker process of the enumeration stopped (exit status {status}), "
-                "perhaps out of memory: try --jobs 1"
+                f"a worker process of the enumeration {how} before it finished, perhaps "
+                "for want of memory: try fewer jobs (--jobs 1)"
             ) from None
         return message
 

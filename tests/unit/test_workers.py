@@ -67,7 +67,7 @@ def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
             os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer does
         return share
 
-    with pytest.raises(WorkerError, match=r"stopped \(exit status -9\).*--jobs 1"):
+    with pytest.raises(WorkerError, match=r"was killed \(signal 9\) before it finished.*--jobs 1"):
         run_shares(work, [0, 1])
 
 
@@ -131,3 +131,11 @@ def test_a_worker_does_not_fork_workers_of_its_own() -> None:
     """Workers are daemonic, and a daemonic process may have no children: it stays alone."""
     assert can_fork()
     assert run_shares(lambda share, tick: can_fork(), [0]) == [False]
+
+
+def test_a_worker_that_exits_early_is_an_error() -> None:
+    def work(share: int, tick: Tick) -> int:
+        os._exit(3)
+
+    with pytest.raises(WorkerError, match=r"exited \(3\) before it finished"):
+        run_shares(work, [0])
