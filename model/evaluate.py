@@ -2,7 +2,8 @@
 
 One exact pass over all packages (see enumerate.py) keeps the acceptable packages, frontier
 candidates, counts of failed constraints per actor and per constraint, and the concession
-search's candidates; every report is derived from those.
+search's candidates; every report is derived from those. A large pass may be shared among
+worker processes, each walking some of the chunks, and their shares merged exactly.
 """
 
 from __future__ import annotations
@@ -73,8 +74,9 @@ def scenario_hash(scenario: Scenario) -> str:
 def evaluate(scenario: Scenario, *, progress: Progress | None = None, jobs: int = 1) -> Evaluation:
     """Every report for a scenario, exactly, by enumerating all 2^n packages.
 
-    With `jobs` > 1 the chunks are shared among that many worker processes when the
-    scenario is large enough for it to pay (see `workers_for`); the result is the same.
+    With `jobs` > 1 the chunks are shared among that many worker processes, forked (see
+    workers.py), when the scenario is large enough for it to pay (`workers_for`); the result
+    is the same, byte for byte.
     Raises TooLargeError above enumerate.MAX_OPTIONS options.
     """
     compiled = compile_scenario(scenario)

@@ -5,6 +5,9 @@ only: the parent's compiled scenario is there already, nothing is pickled on the
 each sends a tick per unit done, then its result or the exception that stopped it. The
 parent re-raises a worker's exception, and on any error or interrupt stops every worker,
 so a command never hangs on a dead or stuck one. Workers ignore Ctrl-C: the parent gets it.
+
+Forking is safe while no other thread of the parent holds a lock: the command line starts
+none (its progress bar redraws on updates, not from a thread of its own).
 """
 
 from __future__ import annotations
