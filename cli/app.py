@@ -44,6 +44,16 @@ OutputOpt = Annotated[
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Overwrite the --output file if it exists.")
 ]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="Processes sharing the enumeration (default: the usable CPUs, at most 8); "
+        "the results are the same for any number.",
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -95,6 +105,7 @@ def validate(files: FilesArg) -> None:
 @app.command()
 def evaluate(
     files: FilesArg,
+    *,
     fmt: FormatOpt = Format.table,
     top: Annotated[
         int | None,
@@ -106,11 +117,12 @@ def evaluate(
     ] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    jobs: JobsOpt = None,
 ) -> None:
     """Acceptable packages, frontier, trade-offs, blocks and concessions of each file."""
     from guarantees.cli.evaluate_command import run_evaluate
 
-    ok = run_evaluate(_expand(files), fmt, top=top, output=output, force=force)
+    ok = run_evaluate(_expand(files), fmt, top=top, output=output, force=force, jobs=jobs)
     if not ok:
         raise typer.Exit(EXIT_INVALID)
 
@@ -135,6 +147,7 @@ def explain(
 @app.command()
 def frontier(
     file: Annotated[str, typer.Argument(metavar="FILE", help="Scenario file.")],
+    *,
     fmt: FormatOpt = Format.table,
     top: Annotated[
         int | None,
@@ -150,11 +163,12 @@ def frontier(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite the --plot file if it exists.")
     ] = False,
+    jobs: JobsOpt = None,
 ) -> None:
     """The frontier and the trade-offs of a file; with --plot, the trade-off picture."""
     from guarantees.cli.frontier_command import run_frontier
 
-    run_frontier(file, fmt, top=top, plot=plot, force=force)
+    run_frontier(file, fmt, top=top, plot=plot, force=force, jobs=jobs)
 
 
 @app.command()
@@ -173,13 +187,14 @@ def diff(
     ] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    jobs: JobsOpt = None,
 ) -> None:
     """What changed between two variants: inputs, and acceptable packages, frontier,
     trade-offs, blocks and concessions."""
     from guarantees.cli.diff_command import InvalidInputError, run_diff
 
     try:
-        run_diff(old, new, fmt, top=top, output=output, force=force)
+        run_diff(old, new, fmt, top=top, output=output, force=force, jobs=jobs)
     except InvalidInputError:
         raise typer.Exit(EXIT_INVALID) from None
 
@@ -195,11 +210,12 @@ def report(
         typer.Option("--top", min=1, help="Entries shown per list of results (default: 10)."),
     ] = None,
     force: ForceOpt = False,
+    jobs: JobsOpt = None,
 ) -> None:
     """A self-contained HTML handout: summary, results, the trade-off picture, sources."""
     from guarantees.cli.report_html import run_report
 
-    run_report(file, output, top=top, force=force)
+    run_report(file, output, top=top, force=force, jobs=jobs)
 
 
 @app.command()

@@ -37,12 +37,19 @@ class InvalidInputError(Exception):
 
 
 def run_diff(
-    old: str, new: str, fmt: Format, *, top: int | None, output: Path | None, force: bool
+    old: str,
+    new: str,
+    fmt: Format,
+    *,
+    top: int | None,
+    output: Path | None,
+    force: bool,
+    jobs: int | None = None,
 ) -> None:
     """Load, evaluate and compare two files, and write the comparison."""
     sink = Sink(output, force=force)
     scenarios = _load(old, new)
-    results = _evaluate((old, new), scenarios)
+    results = _evaluate((old, new), scenarios, jobs)
     result = diff(scenarios[0], scenarios[1], results[0], results[1])
     if fmt is Format.json:
         sink.text(diff_document((old, new), result, top=top))
@@ -66,13 +73,13 @@ def _load(old: str, new: str) -> tuple[Scenario, Scenario]:
 
 
 def _evaluate(
-    files: tuple[str, str], scenarios: tuple[Scenario, Scenario]
+    files: tuple[str, str], scenarios: tuple[Scenario, Scenario], jobs: int | None
 ) -> tuple[Evaluation, Evaluation]:
     """Both evaluations, or the refusal of each file that is refused and InvalidInputError."""
     results: list[Evaluation] = []
     for file, scenario in zip(files, scenarios, strict=True):
         try:
-            results.append(evaluate_with_progress(file, scenario))
+            results.append(evaluate_with_progress(file, scenario, jobs))
         except GuaranteesError as error:
             print_file_error(file, str(error))
     if len(results) < len(files):

@@ -36,7 +36,7 @@ class Outcome:
     message: str | None = None  # an error with no position (too large)
 
 
-def evaluate_file(file: str) -> Outcome:
+def evaluate_file(file: str, jobs: int | None = None) -> Outcome:
     """Load and evaluate one file, printing its problems on stderr instead of stopping."""
     loaded = load_file(file)
     if loaded.scenario is None:
@@ -44,7 +44,7 @@ def evaluate_file(file: str) -> Outcome:
         return Outcome(file, issues=loaded.issues)
     scenario = loaded.scenario
     try:
-        result = evaluate_with_progress(file, scenario)
+        result = evaluate_with_progress(file, scenario, jobs)
     except GuaranteesError as error:
         print_file_error(file, str(error))
         return Outcome(file, scenario, message=str(error))
@@ -52,14 +52,20 @@ def evaluate_file(file: str) -> Outcome:
 
 
 def run_evaluate(
-    files: list[str], fmt: Format, *, top: int | None, output: Path | None, force: bool
+    files: list[str],
+    fmt: Format,
+    *,
+    top: int | None,
+    output: Path | None,
+    force: bool,
+    jobs: int | None = None,
 ) -> bool:
     """Evaluate every file and write the chosen view; True when every file went through."""
     sink = Sink(output, force=force)
     entries: list[dict[str, Any]] = []
     shown = failed = 0
     for file in files:
-        outcome = evaluate_file(file)
+        outcome = evaluate_file(file, jobs)
         failed += outcome.result is None
         if fmt is Format.json:
             entries.append(_json_entry(outcome, top))

@@ -35,7 +35,13 @@ TIED = 10
 
 
 def run_frontier(
-    file: str, fmt: Format, *, top: int | None, plot: Path | None, force: bool
+    file: str,
+    fmt: Format,
+    *,
+    top: int | None,
+    plot: Path | None,
+    force: bool,
+    jobs: int | None = None,
 ) -> None:
     """Load and evaluate one file, print its frontier, and draw it if asked."""
     if plot is not None:
@@ -43,7 +49,7 @@ def run_frontier(
         require_matplotlib("--plot")
         refuse_overwrite(plot, force=force)
     scenario = load(file, display=file)
-    result = evaluate_with_progress(file, scenario)
+    result = evaluate_with_progress(file, scenario, jobs)
     _print(file, scenario, result, fmt, top)
     if plot is not None:
         write_plot(plot, scenario, result, force=force, progress=shows_progress(scenario))

@@ -6,6 +6,7 @@ into a rich bar on stderr, so that piped or redirected output stays clean.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,17 @@ if TYPE_CHECKING:
 
 #: More packages than this and a bar is shown (below, evaluation takes well under a second).
 LARGE = 2**18
+#: `--jobs` by default: the CPUs this process may use, at most this many.
+MAX_DEFAULT_JOBS = 8
+
+
+def default_jobs() -> int:
+    """Worker processes for the exact pass when `--jobs` is not given: the usable CPUs."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        usable = os.cpu_count() or 1
+    return max(1, min(usable, MAX_DEFAULT_JOBS))
 
 
 def stderr_is_terminal() -> bool:
@@ -34,7 +46,11 @@ def wants_progress(options: int, *, terminal: bool) -> bool:
 
 @contextmanager
 def progress_bar(description: str, *, enabled: bool) -> Iterator[Progress | None]:
-    """A callback that advances a transient bar on stderr, or None when not enabled."""
+    """A callback that advances a transient bar on stderr, or None when not enabled.
+
+    The bar is redrawn on each update, not by a thread of its own: the exact pass forks
+    worker processes, and forking while another thread holds a lock is unsafe.
+    """
     if not enabled:
         yield None
         return
@@ -44,12 +60,16 @@ def progress_bar(description: str, *, enabled: bool) -> Iterator[Progress | None
 
     columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(
-        "{task.description}", *columns, console=Console(stderr=True), transient=True
+        "{task.description}",
+        *columns,
+        console=Console(stderr=True),
+        transient=True,
+        auto_refresh=False,
     ) as bar:
         task = bar.add_task(escape(one_line(description)), total=None)
 
         def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            bar.update(task, completed=done, total=total, refresh=True)
 
         yield advance
 
@@ -59,9 +79,11 @@ def shows_progress(scenario: Scenario) -> bool:
     return wants_progress(len(scenario.options), terminal=stderr_is_terminal())
 
 
-def evaluate_with_progress(file: str, scenario: Scenario) -> Evaluation:
-    """`evaluate`, with a bar on stderr when `shows_progress` says so."""
+def evaluate_with_progress(file: str, scenario: Scenario, jobs: int | None = None) -> Evaluation:
+    """`evaluate` in `jobs` processes (default: `default_jobs()`), with a bar on stderr when
+    `shows_progress` says so."""
     from guarantees.model.evaluate import evaluate
 
+    jobs = default_jobs() if jobs is None else jobs
     with progress_bar(f"Evaluating {file}", enabled=shows_progress(scenario)) as progress:
-        return evaluate(scenario, progress=progress)
+        return evaluate(scenario, progress=progress, jobs=jobs)

@@ -34,12 +34,14 @@ if TYPE_CHECKING:
 DEFAULT_TOP = 10
 
 
-def run_report(file: str, output: Path, *, top: int | None, force: bool) -> None:
+def run_report(
+    file: str, output: Path, *, top: int | None, force: bool, jobs: int | None = None
+) -> None:
     """Evaluate and draw one file and write its HTML handout to a new file."""
     require_matplotlib("report")
     refuse_overwrite(output, force=force)
     scenario = load(file, display=file)
-    result = evaluate_with_progress(file, scenario)
+    result = evaluate_with_progress(file, scenario, jobs)
     svg = picture_svg(scenario, result, progress=shows_progress(scenario))
     page = report_page(file, scenario, result, svg, top=DEFAULT_TOP if top is None else top)
     write_new(output, page, force=force)

@@ -45,10 +45,7 @@ class ConcessionSearch:
         if open_rows.size == 0:
             return
         rows = {as_int(sets.sets[j]): int(j) for j in open_rows}
-        try:
-            self.known = minimal_sets([*self.known, *rows], limit=MAX_CONCESSIONS)
-        except TooLargeError as error:  # say which scenario, as for too many options
-            raise TooLargeError(f"scenario '{self.compiled.scenario.id}' has {error}") from None
+        self.known = self._minimal([*self.known, *rows])
         if len(self.best) > len(self.known):  # a superseded set never comes back
             still = set(self.known)
             self.best = {s: kept for s, kept in self.best.items() if s in still}
@@ -67,6 +64,21 @@ class ConcessionSearch:
         for g, position in _group_best(keys, group, len(wanted)):
             index = sets.where[chosen[position]]
             self._keep(wanted[g][0], chunk, int(index))
+
+    def absorb(self, other: ConcessionSearch) -> None:
+        """Take in the search over other chunks: the minimal sets of both, each with the
+        better of the two packages kept for it (keys differ between packages: no ties)."""
+        self.known = self._minimal([*self.known, *other.known])
+        self.best = {
+            s: min(found[s] for found in (self.best, other.best) if s in found) for s in self.known
+        }
+
+    def _minimal(self, sets: list[int]) -> list[int]:
+        """`minimal_sets` with the refusal naming the scenario, as for too many options."""
+        try:
+            return minimal_sets(sets, limit=MAX_CONCESSIONS)
+        except TooLargeError as error:
+            raise TooLargeError(f"scenario '{self.compiled.scenario.id}' has {error}") from None
 
     def _settled(self, failed: int, best_benefit: float) -> bool:
         """Whether the kept package for `failed` beats every package of a chunk.

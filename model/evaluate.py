@@ -2,13 +2,16 @@
 
 One exact pass over all packages (see enumerate.py) keeps the acceptable packages, frontier
 candidates, counts of failed constraints per actor and per constraint, and the concession
-search's candidates; every report is derived from those.
+search's candidates; every report is derived from those. A large pass may be shared among
+worker processes, each walking some of the chunks, and their shares merged exactly.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,8 +37,11 @@ from guarantees.model.schema import Scenario
 from guarantees.model.sets import SetCounts, chunk_sets
 from guarantees.model.values import SCALE, Ints, q_scalar, values
 from guarantees.model.verdicts import Batch, TradeOffList, package_list
+from guarantees.model.workers import can_fork, run_shares
 
 BLOCK = 1024
+#: Fewer packages than this and the pass stays in one process whatever `jobs` says.
+PARALLEL_FROM = 2**21
 
 
 @dataclass
@@ -49,39 +55,95 @@ class _Pass:
     opened: dict[int, tuple[int, float]] = field(default_factory=dict)
 
 
+@dataclass
+class _Share:
+    """What a walk over some of the chunks keeps: shares merge exactly, in any grouping."""
+
+    sets: SetCounts
+    search: ConcessionSearch
+    feasible: int = 0
+    acceptable: list[Ints] = field(default_factory=list)
+    frontier: list[Ints] = field(default_factory=list)  # each chunk's frontier
+
+
 def scenario_hash(scenario: Scenario) -> str:
     """A content hash of the validated scenario (independent of comments and layout)."""
     text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def evaluate(scenario: Scenario, *, progress: Progress | None = None) -> Evaluation:
+def evaluate(scenario: Scenario, *, progress: Progress | None = None, jobs: int = 1) -> Evaluation:
     """Every report for a scenario, exactly, by enumerating all 2^n packages.
 
+    With `jobs` > 1 the chunks are shared among that many worker processes, forked (see
+    workers.py), when the scenario is large enough for it to pay (`workers_for`); the result
+    is the same, byte for byte.
     Raises TooLargeError above enumerate.MAX_OPTIONS options.
     """
     compiled = compile_scenario(scenario)
     walker = Enumerator(compiled)
-    tally = _first_pass(walker, progress)
+    tally = _first_pass(walker, progress, jobs)
     return _evaluation(compiled, walker, tally)
 
 
-def _first_pass(walker: Enumerator, progress: Progress | None) -> _Pass:
-    """Walk every chunk once, keeping only the answers."""
-    tally = _Pass(_set_counts(walker.c))
-    frontier_parts: list[Ints] = []
-    search = ConcessionSearch(walker.c)
-    for chunk in walker.walk(progress, order=walker.by_benefit()):
-        tally.feasible += int(np.count_nonzero(chunk.feasible))
-        tally.acceptable.append(chunk.masks(_acceptable(chunk)))
+def _first_pass(walker: Enumerator, progress: Progress | None, jobs: int) -> _Pass:
+    """Walk every chunk once, keeping only the answers: in one process or in `jobs`."""
+    order = walker.by_benefit()
+    workers = workers_for(walker, jobs)
+    if workers == 1:
+        return _merged(walker, [_walk(walker, order, progress)])
+    # Dealt round-robin: every worker starts with promising chunks, and gets as many.
+    shares = [order[w::workers] for w in range(workers)]
+    work = functools.partial(_walk_ticking, walker)
+    return _merged(walker, run_shares(work, shares, progress=progress, total=walker.chunks))
+
+
+def workers_for(walker: Enumerator, jobs: int) -> int:
+    """How many processes walk the chunks: one unless there are PARALLEL_FROM packages or
+    more (starting a worker costs tens of milliseconds), and never more than the chunks."""
+    if jobs <= 1 or walker.chunks << walker.low < PARALLEL_FROM or not can_fork():
+        return 1
+    return min(jobs, walker.chunks)
+
+
+def _walk_ticking(walker: Enumerator, numbers: list[int], tick: Callable[[], None]) -> _Share:
+    """`_walk` in a worker process, ticking once per chunk."""
+    return _walk(walker, numbers, lambda done, total: tick())
+
+
+def _walk(walker: Enumerator, numbers: list[int], progress: Progress | None) -> _Share:
+    """Walk the chunks `numbers` in that order, keeping what the reports need from them."""
+    share = _Share(_set_counts(walker.c), ConcessionSearch(walker.c))
+    for chunk in walker.walk(progress, order=numbers):
+        share.feasible += int(np.count_nonzero(chunk.feasible))
+        share.acceptable.append(chunk.masks(_acceptable(chunk)))
         front = walker.frontier(chunk)
-        frontier_parts.append(chunk.masks(front))
+        share.frontier.append(chunk.masks(front))
         sets = chunk_sets(chunk.planes, chunk.feasible)
-        tally.sets.add(sets)
-        search.visit(chunk, sets, walker.best_benefit(chunk, front))
-    tally.frontier = _global_frontier(walker.c, np.concatenate(frontier_parts))
-    tally.opened = search.result()
-    return tally
+        share.sets.add(sets)
+        share.search.visit(chunk, sets, walker.best_benefit(chunk, front))
+    return share
+
+
+def _merged(walker: Enumerator, shares: list[_Share]) -> _Pass:
+    """The pass from its shares: counts added, packages pooled, concessions merged.
+
+    Acceptable and frontier packages are ranked later by a total order, and each failure
+    set keeps its package of least key: nothing depends on how the chunks were shared.
+    """
+    first = shares[0]
+    for share in shares[1:]:
+        first.sets.absorb(share.sets)
+        first.search.absorb(share.search)
+    return _Pass(
+        sets=first.sets,
+        feasible=sum(share.feasible for share in shares),
+        acceptable=[part for share in shares for part in share.acceptable],
+        frontier=_global_frontier(
+            walker.c, np.concatenate([part for share in shares for part in share.frontier])
+        ),
+        opened=first.search.result(),
+    )
 
 
 def _set_counts(compiled: CompiledScenario) -> SetCounts:

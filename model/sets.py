@@ -142,6 +142,13 @@ class SetCounts:
             self.sole[a] += int(sets.counts[inside & ~outside].sum())
         self.fails += _per_bit(sets.sets, sets.counts, self.n_constraints)
 
+    def absorb(self, other: SetCounts) -> None:
+        """Add the counts of other chunks (of the same scenario)."""
+        self.rejects += other.rejects
+        self.blocks += other.blocks
+        self.sole += other.sole
+        self.fails += other.fails
+
 
 def _per_bit(sets: NDArray[np.uint64], counts: NDArray[np.int64], bits: int) -> NDArray[np.int64]:
     """Per bit k < bits: the total count of the rows holding it (one histogram per byte)."""

@@ -9,6 +9,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from cli_helpers import COLOUR_VARIABLES, EXAMPLE, SCENARIOS, SCRIPT, WIDTH
+from generated import demands
 
 
 def guarantees(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -78,3 +79,21 @@ def test_a_reader_that_stops_early_gets_no_error_message() -> None:
         child.wait(timeout=60)
     assert first.strip()
     assert errors == ""
+
+
+def test_jobs_give_the_same_json_as_one_process(tmp_path: Path) -> None:
+    """2^21 packages, enough for the pass to go to worker processes: the same bytes."""
+    big = tmp_path / "big.yaml"
+    big.write_text(demands(21), encoding="utf-8")
+    alone = guarantees("evaluate", big, "--format", "json", "--jobs", "1")
+    shared = guarantees("evaluate", big, "--format", "json", "--jobs", "2")
+    assert alone.returncode == shared.returncode == 0
+    assert shared.stderr == ""
+    assert shared.stdout == alone.stdout
+
+
+def test_jobs_below_one_is_a_usage_error() -> None:
+    result = guarantees("evaluate", EXAMPLE, "--jobs", "0")
+    assert result.returncode == 2
+    assert "--jobs" in result.stderr
+    assert "Traceback" not in result.stderr
