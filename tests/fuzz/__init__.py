@@ -1,0 +1,1 @@
+"""Fuzzing harness (docstring written below)."""
