@@ -25,6 +25,7 @@ from __future__ import annotations
 import copy
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -374,7 +375,63 @@ def _tweak(draw: st.DrawFn, tree: Data, path: NodePath, names: tuple[str, ...]) 
         value[f"{key}_2" if isinstance(key, str) else key + 1] = copy.deepcopy(value[key])
 
 
-MUTATIONS = {
+def _number_keys(tree: Data) -> set[Any]:
+    """Every mapping key under which a number, or a small collection of numbers, is filed."""
+    found: set[Any] = set()
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            if _numbers_in(value) and len(node_paths(value)) <= 4:
+                found.add(key)
+            found |= _number_keys(value)
+    elif isinstance(tree, list):
+        found = set().union(*(_number_keys(v) for v in tree))
+    return found
+
+
+def _scaled_under(tree: Data, key: Any, factor: int | float) -> Data:
+    """The tree with every value filed under `key` (anywhere) scaled by factor."""
+    if isinstance(tree, dict):
+        return {
+            k: scaled(v, factor) if k == key else _scaled_under(v, key, factor)
+            for k, v in tree.items()
+        }
+    if isinstance(tree, list):
+        return [_scaled_under(v, key, factor) for v in tree]
+    return tree
+
+
+def _numbers_under(tree: Data, key: Any) -> list[int | float]:
+    """Every number filed under `key`, anywhere in the tree."""
+    if isinstance(tree, dict):
+        return [
+            n
+            for k, v in tree.items()
+            for n in (_numbers_in(v) if k == key else _numbers_under(v, key))
+        ]
+    if isinstance(tree, list):
+        return [n for v in tree for n in _numbers_under(v, key)]
+    return []
+
+
+def _scale_key(draw: st.DrawFn, tree: Data, path: NodePath, names: tuple[str, ...]) -> str:
+    """Scale every value filed under one key, wherever it is: a metric's values and its
+    limits move together, so that ties and orders survive at another magnitude."""
+    keys = sorted(_number_keys(tree), key=repr)
+    if not keys:
+        return "scale_key: no numbers"
+    key = draw(st.sampled_from(keys))
+    if all(0 <= n <= 1 for n in _numbers_under(tree, key)):  # probabilities, likely
+        factor: int | float = draw(st.sampled_from((1e-9, 1e-300, 0.5, 1 - 1e-12)))
+    else:
+        factor = draw(st.sampled_from((10**6, 10**7, 10**9, 10**10, 10**15, 1e300, 1e-9, -1)))
+    _replace_at_root_or(tree, (), _scaled_under(tree, key, factor))
+    return f"scale_key {key!r} by {factor!r}"
+
+
+#: A mutation changes the tree in place; it may return its own description.
+Mutation = Callable[[st.DrawFn, Data, NodePath, tuple[str, ...]], str | None]
+
+MUTATIONS: dict[str, Mutation] = {
     "delete": _delete,
     "replace": _replace,
     "duplicate": _duplicate,
@@ -385,13 +442,13 @@ MUTATIONS = {
     "nest": _nest,
     "edit_string": _edit_string,
 }
-MUTATIONS_ALL = {**MUTATIONS, "tweak": _tweak}
+MUTATIONS_ALL: dict[str, Mutation] = {**MUTATIONS, "tweak": _tweak, "scale_key": _scale_key}
 
 
 #: How many mutations a case gets: mostly one or two, so that many cases stay valid.
 COUNTS = (1, 1, 1, 1, 2, 2, 2, 3, 4, MAX_MUTATIONS)
-#: Type-keeping tweaks three times in four: they reach evaluate; the rest are wild.
-KINDS = ("tweak",) * len(MUTATIONS) * 3 + tuple(MUTATIONS)
+#: Mostly type-keeping tweaks and magnitude changes, which reach evaluate; the rest are wild.
+KINDS = ("tweak",) * 18 + ("scale_key",) * 5 + tuple(MUTATIONS)
 
 
 @st.composite
@@ -406,8 +463,8 @@ def mutated(draw: st.DrawFn, tree: Data) -> tuple[Data, tuple[str, ...]]:
             break
         path = draw(st.sampled_from(paths))
         kind = draw(st.sampled_from(KINDS))
-        MUTATIONS_ALL[kind](draw, tree, path, names)
-        steps.append(f"{kind} at {'/'.join(map(str, path))}")
+        said = MUTATIONS_ALL[kind](draw, tree, path, names)
+        steps.append(said or f"{kind} at {'/'.join(map(str, path))}")
     return tree, tuple(steps)
 
 

@@ -3,6 +3,7 @@
     python tests/fuzz/run.py --minutes 30                  # findings in fuzz-findings/
     python tests/fuzz/run.py --examples 5000 --out DIR     # a fixed number of cases
     python tests/fuzz/run.py --replay DIR/*/reduced.yaml   # judge saved files again
+    python tests/fuzz/run.py --reduce case.yaml            # shrink a failing file
 
 Cases come from tests/fuzz/mutate.py and are judged by tests/fuzz/oracle.py (see there for
 what counts as a failure). A worker process runs them (one hypothesis run per seed, seeds
@@ -48,9 +49,10 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=Path("fuzz-findings"), help="findings here")
     parser.add_argument("--seed", type=int, default=None, help="first seed (default: random)")
     parser.add_argument("--deadline", type=float, default=60, help="seconds per case")
-    parser.add_argument("--memory-mb", type=int, default=4096, help="worker address space")
+    parser.add_argument("--memory-mb", type=int, default=4096, help="worker memory (0: none)")
     parser.add_argument("--reduce-seconds", type=float, default=60, help="shrinking per class")
     parser.add_argument("--replay", type=Path, nargs="+", help="judge these files and stop")
+    parser.add_argument("--reduce", type=Path, nargs="+", help="shrink these failing files")
     parser.add_argument("--worker", type=int, default=None, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -149,14 +151,19 @@ def judge(text: str, plan: Plan, seed_text: str, *, deadline: float) -> str | No
 # ----------------------------------------------------------------------------- worker
 
 
+class _Spent(BaseException):
+    """The worker's time or examples are spent (a BaseException: hypothesis lets it through)."""
+
+
 def worker(arguments: argparse.Namespace) -> None:
     """Run cases with seeds from --worker on, until the time or the example budget is spent."""
     from hypothesis import HealthCheck, Phase, given, seed, settings
 
     from fuzz.mutate import Case, cases, plans
 
-    limit = arguments.memory_mb * 2**20
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if arguments.memory_mb > 0:
+        limit = arguments.memory_mb * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     out, first = arguments.out, arguments.worker
     end = time.monotonic() + arguments.minutes * 60
     budget = arguments.examples if arguments.examples is not None else 2**62
@@ -164,7 +171,7 @@ def worker(arguments: argparse.Namespace) -> None:
 
     def run_one(case: Case, plan: Plan) -> None:
         if time.monotonic() > end or stats["examples"] >= budget:
-            return
+            raise _Spent  # stop hypothesis now, rather than after its remaining examples
         saved = {**dataclasses.asdict(case), "plan": plan_json(plan)}
         _write(out / CURRENT, json.dumps(saved, ensure_ascii=False))
         stats["examples"] += 1
@@ -189,7 +196,10 @@ def worker(arguments: argparse.Namespace) -> None:
             phases=[Phase.generate],
             suppress_health_check=list(HealthCheck),
         )(given(case=cases(), plan=plans())(run_one))
-        seed(number)(explore)()
+        try:
+            seed(number)(explore)()
+        except _Spent:
+            break
 
 
 # ----------------------------------------------------------------------------- parent
@@ -294,17 +304,41 @@ def summary(out: Path, minutes: float) -> list[dict[str, Any]]:
     return findings
 
 
+def saved_case(file: Path) -> tuple[str, Plan, str]:
+    """(text, plan, seed text) of a file: the plan and seed saved beside it in
+    finding.json, else every command on the empty package, diffed with the format example."""
+    meta = file.parent / "finding.json"
+    saved = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
+    plan = plan_from(saved["plan"]) if saved else Plan()
+    text = file.read_bytes().decode("utf-8", "surrogatepass")
+    return text, plan, saved.get("seed_text", "")
+
+
 def replay(files: list[Path], deadline: float) -> int:
-    """Judge saved files again (with the plan saved beside them); 1 if any still fails."""
+    """Judge saved files again; 1 if any still fails."""
     status = 0
     for file in files:
-        meta = file.parent / "finding.json"
-        saved = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
-        plan = plan_from(saved["plan"]) if saved else Plan()
-        text = file.read_bytes().decode("utf-8", "surrogatepass")
-        kind = judge(text, plan, saved.get("seed_text", ""), deadline=deadline)
+        text, plan, seed_text = saved_case(file)
+        kind = judge(text, plan, seed_text, deadline=deadline)
         print(f"{file}: {kind or 'passes'}")
         status |= kind is not None
+    return status
+
+
+def reduce_files(files: list[Path], seconds: float) -> int:
+    """Shrink each failing file into FILE.reduced.yaml, failing the same way; 1 if any fails."""
+    status = 0
+    for file in files:
+        text, plan, seed_text = saved_case(file)
+        kind = judge(text, plan, seed_text, deadline=60)
+        if kind is None:
+            print(f"{file}: passes, nothing to reduce")
+            continue
+        case = {"text": text, "seed_text": seed_text}
+        target = file.with_suffix(".reduced.yaml")
+        _write(target, shrink(case, plan, kind, seconds=seconds))
+        print(f"{file}: {kind}\n  reduced: {target}")
+        status = 1
     return status
 
 
@@ -313,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     if arguments.replay:
         return replay(arguments.replay, arguments.deadline)
+    if arguments.reduce:
+        return reduce_files(arguments.reduce, arguments.reduce_seconds)
     arguments.out.mkdir(parents=True, exist_ok=True)
     if arguments.worker is not None:
         worker(arguments)
