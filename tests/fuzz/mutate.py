@@ -23,31 +23,36 @@ A `Raw` value is written exactly as spelt (`.NaN`, `1E300`, `0x1F`), which ruame
 from __future__ import annotations
 
 import copy
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import strategies as st
-from ruamel.yaml import YAML
 from strategies import scenario_data, to_yaml_text
 
 from fuzz.corpus import seeds
 from fuzz.oracle import COMMANDS, FORMATS, Plan
-
-Data = Any
-NodePath = tuple[Any, ...]
+from fuzz.tree import (
+    NAME,
+    Data,
+    NodePath,
+    Raw,
+    dump,
+    names_in,
+    nested,
+    node,
+    node_paths,
+    number_keys,
+    numbers_in,
+    numbers_under,
+    renamed,
+    scaled,
+    scaled_under,
+)
 
 #: Most mutations applied to one case (hypothesis shrinks towards fewer).
 MAX_MUTATIONS = 6
-
-
-@dataclass(frozen=True)
-class Raw:
-    """A scalar written into the YAML text exactly as `text` (a spelling ruamel won't choose)."""
-
-    text: str
 
 
 @dataclass(frozen=True)
@@ -144,7 +149,6 @@ STRINGS = (
 RESERVED = ("and", "or", "not", "true", "false", "count", "null", "yes", "no", "on")
 SCALE_FACTORS: tuple[int | float, ...] = (10, 1000, 10**6, 10**7, 10**9, 10**10, 1e300, -1, 1e-9)
 NEST_DEPTHS = (1, 2, 5, 50, 98, 101, 150)
-_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
 
 
@@ -168,74 +172,6 @@ def values(names: tuple[str, ...]) -> st.SearchStrategy[Data]:
 
 
 # -------------------------------------------------------------------------- the tree
-
-
-def node_paths(tree: Data, prefix: NodePath = ()) -> list[NodePath]:
-    """The path of every node below the root (mapping keys and list indices)."""
-    found: list[NodePath] = []
-    items: list[tuple[Any, Data]] = []
-    if isinstance(tree, dict):
-        items = list(tree.items())
-    elif isinstance(tree, list):
-        items = list(enumerate(tree))
-    for key, value in items:
-        found.append((*prefix, key))
-        found += node_paths(value, (*prefix, key))
-    return found
-
-
-def node(tree: Data, path: NodePath) -> Data:
-    """The node at path."""
-    for key in path:
-        tree = tree[key]
-    return tree
-
-
-def names_in(tree: Data) -> tuple[str, ...]:
-    """Every name-like key and string of a tree, sorted (the pool for renaming)."""
-    found: set[str] = set()
-    if isinstance(tree, dict):
-        for key, value in tree.items():
-            if isinstance(key, str) and _NAME.fullmatch(key):
-                found.add(key)
-            found.update(names_in(value))
-    elif isinstance(tree, list):
-        for item in tree:
-            found.update(names_in(item))
-    elif isinstance(tree, str) and _NAME.fullmatch(tree):
-        found.add(tree)
-    return tuple(sorted(found))
-
-
-def renamed(mapping: dict[Any, Data], old: Any, new: Any) -> dict[Any, Data]:
-    """The mapping with key old renamed to new in place (an existing key new is replaced)."""
-    out: dict[Any, Data] = {}
-    for key, value in mapping.items():
-        if key == old:
-            out[new] = value
-        elif key != new:
-            out[key] = value
-    return out
-
-
-def scaled(tree: Data, factor: int | float) -> Data:
-    """Every number (not boolean) under the tree multiplied by factor."""
-    if isinstance(tree, bool):
-        return tree
-    if isinstance(tree, int | float):
-        return tree * factor
-    if isinstance(tree, dict):
-        return {k: scaled(v, factor) for k, v in tree.items()}
-    if isinstance(tree, list):
-        return [scaled(v, factor) for v in tree]
-    return tree
-
-
-def nested(value: Data, depth: int) -> Data:
-    """The value wrapped in `depth` alternating lists and one-key mappings."""
-    for level in range(depth):
-        value = [value] if level % 2 else {"k": value}
-    return value
 
 
 # ---------------------------------------------------------------------- mutations
@@ -327,22 +263,13 @@ def _edit_string(draw: st.DrawFn, tree: Data, path: NodePath, names: tuple[str, 
         text = text[:at] + draw(st.sampled_from(STRINGS)) + text[at:]
     elif how == "name":
         new = draw(st.sampled_from(names + RESERVED))
-        text = _NAME.sub(lambda m: new if m.start() >= at else m.group(0), text, count=1)
+        text = NAME.sub(lambda m: new if m.start() >= at else m.group(0), text, count=1)
     elif how == "number":
         big = draw(st.sampled_from(["1e300", "1e400", "0.000000001", "9" * 400, "10000000"]))
         text = _NUMBER.sub(big, text, count=1) if _NUMBER.search(text) else f"{text} {big}"
     else:
         text = f"{text}, {text}" if draw(st.booleans()) else text * 2
     _replace_at(tree, path, text)
-
-
-def _numbers_in(tree: Data) -> list[int | float]:
-    """Every number (not boolean) in a tree."""
-    if isinstance(tree, dict):
-        return [n for v in tree.values() for n in _numbers_in(v)]
-    if isinstance(tree, list):
-        return [n for v in tree for n in _numbers_in(v)]
-    return [tree] if isinstance(tree, int | float) and not isinstance(tree, bool) else []
 
 
 def _tweak(draw: st.DrawFn, tree: Data, path: NodePath, names: tuple[str, ...]) -> None:
@@ -353,11 +280,11 @@ def _tweak(draw: st.DrawFn, tree: Data, path: NodePath, names: tuple[str, ...]) 
     if isinstance(value, bool) or value is None:
         _replace_at(tree, path, not value)
     elif isinstance(value, int | float):
-        ties = _numbers_in(tree)
+        ties = numbers_in(tree)
         nudged = [value * (1 + 1e-12), value + 1e-9, value - 1e-10, -value, value * 10**9]
         _replace_at(tree, path, draw(st.sampled_from([*NUMBERS, *ties, *nudged])))
     elif isinstance(value, str):
-        if _NAME.fullmatch(value) and names and draw(st.booleans()):
+        if NAME.fullmatch(value) and names and draw(st.booleans()):
             _replace_at(tree, path, draw(st.sampled_from(names)))
         else:
             _edit_string(draw, tree, path, names)
@@ -375,56 +302,18 @@ def _tweak(draw: st.DrawFn, tree: Data, path: NodePath, names: tuple[str, ...]) 
         value[f"{key}_2" if isinstance(key, str) else key + 1] = copy.deepcopy(value[key])
 
 
-def _number_keys(tree: Data) -> set[Any]:
-    """Every mapping key under which a number, or a small collection of numbers, is filed."""
-    found: set[Any] = set()
-    if isinstance(tree, dict):
-        for key, value in tree.items():
-            if _numbers_in(value) and len(node_paths(value)) <= 4:
-                found.add(key)
-            found |= _number_keys(value)
-    elif isinstance(tree, list):
-        found = set().union(*(_number_keys(v) for v in tree))
-    return found
-
-
-def _scaled_under(tree: Data, key: Any, factor: int | float) -> Data:
-    """The tree with every value filed under `key` (anywhere) scaled by factor."""
-    if isinstance(tree, dict):
-        return {
-            k: scaled(v, factor) if k == key else _scaled_under(v, key, factor)
-            for k, v in tree.items()
-        }
-    if isinstance(tree, list):
-        return [_scaled_under(v, key, factor) for v in tree]
-    return tree
-
-
-def _numbers_under(tree: Data, key: Any) -> list[int | float]:
-    """Every number filed under `key`, anywhere in the tree."""
-    if isinstance(tree, dict):
-        return [
-            n
-            for k, v in tree.items()
-            for n in (_numbers_in(v) if k == key else _numbers_under(v, key))
-        ]
-    if isinstance(tree, list):
-        return [n for v in tree for n in _numbers_under(v, key)]
-    return []
-
-
 def _scale_key(draw: st.DrawFn, tree: Data, path: NodePath, names: tuple[str, ...]) -> str:
     """Scale every value filed under one key, wherever it is: a metric's values and its
     limits move together, so that ties and orders survive at another magnitude."""
-    keys = sorted(_number_keys(tree), key=repr)
+    keys = sorted(number_keys(tree), key=repr)
     if not keys:
         return "scale_key: no numbers"
     key = draw(st.sampled_from(keys))
-    if all(0 <= n <= 1 for n in _numbers_under(tree, key)):  # probabilities, likely
+    if all(0 <= n <= 1 for n in numbers_under(tree, key)):  # probabilities, likely
         factor: int | float = draw(st.sampled_from((1e-9, 1e-300, 0.5, 1 - 1e-12)))
     else:
         factor = draw(st.sampled_from((10**6, 10**7, 10**9, 10**10, 10**15, 1e300, 1e-9, -1)))
-    _replace_at_root_or(tree, (), _scaled_under(tree, key, factor))
+    _replace_at_root_or(tree, (), scaled_under(tree, key, factor))
     return f"scale_key {key!r} by {factor!r}"
 
 
@@ -469,32 +358,6 @@ def mutated(draw: st.DrawFn, tree: Data) -> tuple[Data, tuple[str, ...]]:
 
 
 # ---------------------------------------------------------------------------- text
-
-
-def dump(tree: Data) -> str:
-    """YAML text of a tree (leaf collections in flow style); Raw values written as spelt."""
-    raws: dict[str, str] = {}
-
-    def swap_raw(value: Data) -> Data:
-        if isinstance(value, Raw):
-            placeholder = f"zzraw{len(raws)}zz"
-            raws[placeholder] = value.text
-            return placeholder
-        if isinstance(value, dict):
-            return {swap_raw(k): swap_raw(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [swap_raw(v) for v in value]
-        return value
-
-    yaml = YAML(typ="rt", pure=True)
-    yaml.default_flow_style = None
-    yaml.width = 4096
-    buffer = io.StringIO()
-    yaml.dump(swap_raw(tree), buffer)
-    text = buffer.getvalue()
-    for placeholder, spelling in raws.items():
-        text = text.replace(placeholder, spelling)
-    return text
 
 
 TEXT_PREFIXES = (

@@ -26,19 +26,11 @@ and deduplicated; its `detail` says what was seen.
 from __future__ import annotations
 
 import json
-import re
-import signal
 import tempfile
-import threading
-import traceback
-import unicodedata
 import warnings
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Any, TypeVar
 
 import numpy as np
 from reference import (
@@ -49,11 +41,9 @@ from reference import (
     reference_verdicts,
     solver_view,
 )
-from typer.testing import CliRunner
 
-import guarantees.cli
-import guarantees.model
-from guarantees.cli.app import app
+from fuzz.failures import Failure, Hang, crash, guarded, time_limit
+from fuzz.oracle_cli import check_cli
 from guarantees.model.errors import ScenarioError, TooLargeError
 from guarantees.model.evaluate import evaluate, explain
 from guarantees.model.load import load
@@ -69,31 +59,6 @@ REFERENCE_MAX_OPTIONS = 10
 EVALUATE_MAX_OPTIONS = 20
 COMMANDS = ("validate", "evaluate", "explain", "frontier", "diff", "report")
 FORMATS = ("table", "json", "markdown")
-#: The console the command line sees: 100 columns, no colour (as tests/e2e/conftest.py).
-ENV: dict[str, str | None] = {
-    "COLUMNS": "100",
-    "FORCE_COLOR": None,
-    "TTY_COMPATIBLE": None,
-    "TTY_INTERACTIVE": None,
-}
-_DIGITS = re.compile(r"\d+")
-#: Where the code under test lives: a crash is placed at its innermost frame there.
-PACKAGE_ROOTS = tuple(Path(m.__file__).resolve().parent for m in (guarantees.model, guarantees.cli))
-T = TypeVar("T")
-
-
-class Failure(AssertionError):
-    """A property of the oracle that broke: `kind` is its class, `detail` what was seen."""
-
-    def __init__(self, kind: str, detail: str, *, command: tuple[str, str] | None = None) -> None:
-        super().__init__(f"{kind}\n{detail}")
-        self.kind = kind
-        self.detail = detail
-        self.command = command  # the command-line run that failed, if it was one
-
-
-class Hang(BaseException):
-    """The check ran past its deadline (a BaseException, so that no handler swallows it)."""
 
 
 @dataclass(frozen=True)
@@ -103,69 +68,6 @@ class Plan:
 
     picks: tuple[int, ...] = (0,)
     commands: tuple[tuple[str, str], ...] = tuple((c, "table") for c in COMMANDS)
-
-
-# ------------------------------------------------------------------- classification
-
-
-def _where(filename: str) -> str | None:
-    """`model/x.py` for a file of the installed model or cli package, else None."""
-    path = Path(filename).resolve()
-    for root in PACKAGE_ROOTS:
-        if path.is_relative_to(root):
-            return f"{root.name}/{path.relative_to(root).as_posix()}"
-    return None
-
-
-def _frame(tb: TracebackType | None) -> str:
-    """`model/x.py:function` of the innermost frame in model/ or cli/ (else the innermost)."""
-    frames = traceback.extract_tb(tb)
-    ours = [(where, f) for f in frames if (where := _where(f.filename)) is not None]
-    if ours:
-        return f"{ours[-1][0]}:{ours[-1][1].name}"
-    if frames:
-        return f"{Path(frames[-1].filename).name}:{frames[-1].name}"
-    return "?"
-
-
-def crash(stage: str, error: BaseException) -> Failure:
-    """A Failure for an unexpected exception, classed by stage, type and frame."""
-    name = type(error).__name__
-    if isinstance(error, Warning):  # warning types are broad: the message tells them apart
-        name += f" '{_DIGITS.sub('N', str(error))[:60]}'"
-    if isinstance(error, Hang):
-        return Failure(f"hang in {stage} at {_frame(error.__traceback__)}", str(error))
-    detail = "".join(traceback.format_exception(error)[-12:])
-    return Failure(f"{stage}: {name} at {_frame(error.__traceback__)}", detail)
-
-
-def guarded(stage: str, call: Callable[[], T]) -> T:
-    """call(), with any exception but a Failure turned into a classed Failure."""
-    try:
-        return call()
-    except Failure:
-        raise
-    except (Exception, Hang) as error:
-        raise crash(stage, error) from None
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise Hang where the code is after `seconds` (main thread with SIGALRM only)."""
-    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
-        yield
-        return
-
-    def on_alarm(signum: int, frame: object) -> None:
-        raise Hang(f"still running after {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 # ----------------------------------------------------------------------------- API
@@ -317,100 +219,6 @@ def check_api(path: Path, plan: Plan) -> tuple[Scenario | None, bool]:
     return scenario, True
 
 
-# --------------------------------------------------------------------- command line
-
-
-def _controls(text: str) -> set[str]:
-    """Control characters in text other than newline and tab."""
-    return {c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t"}
-
-
-def _arguments(
-    command: str, fmt: str, files: tuple[Path, Path], package: str, out: Path
-) -> list[str]:
-    seed, case = (str(f) for f in files)
-    return {
-        "validate": ["validate", case],
-        "evaluate": ["evaluate", case, "-f", fmt],
-        "explain": ["explain", case, "-p", package, "-f", fmt],
-        "frontier": ["frontier", case, "-f", fmt],
-        "diff": ["diff", seed, case, "-f", fmt],
-        "report": ["report", case, "-o", str(out), "--force"],
-    }[command]
-
-
-def _expected_status(command: str, loaded: bool, evaluates: bool) -> int:
-    if command in ("validate", "explain"):
-        return 0 if loaded else 2
-    return 0 if evaluates else 2
-
-
-def check_run(
-    command: tuple[str, str], arguments: list[str], expected: int, files: tuple[Path, Path]
-) -> None:
-    """One command-line run, judged: status, traceback, stderr lines, JSON, control chars."""
-    name, fmt = command
-    stage = f"cli {name}"
-    result = CliRunner().invoke(app, arguments, env=ENV)
-    error = result.exception
-    if error is not None and not isinstance(error, SystemExit):
-        failure = crash(stage, error)
-        raise Failure(failure.kind, failure.detail, command=command)
-    said = f"$ guarantees {' '.join(arguments)}\nexit {result.exit_code}\n{result.stderr[:2000]}"
-    if result.exit_code != expected:
-        kind = f"{stage}: exit {result.exit_code}, the API predicts {expected}"
-        raise Failure(kind, said, command=command)
-    json_out = fmt == "json" and name not in ("validate", "report")
-    _check_controls(result.stderr, "" if json_out else result.stdout, said, command)
-    if expected == 2:
-        _check_stderr(result.stderr, files, said, command)
-    elif result.stderr:
-        raise Failure(f"{stage}: stderr output with exit 0", said, command=command)
-    elif json_out:
-        try:
-            json.loads(result.stdout, parse_constant=_no_constant)
-        except ValueError as error:
-            raise Failure(f"{stage}: invalid JSON", f"{error}\n{said}", command=command) from None
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _check_controls(stderr: str, stdout: str, said: str, command: tuple[str, str]) -> None:
-    """No control character but newline and tab in messages or in text output."""
-    name, fmt = command
-    if _controls(stderr):
-        kind = "cli: control character in a message on stderr"
-        raise Failure(kind, f"{_controls(stderr)!r}\n{said}", command=command)
-    if _controls(stdout):
-        shown = name if name in ("validate", "report") else f"{name} -f {fmt}"
-        kind = f"cli {shown}: control character in standard output"
-        raise Failure(kind, f"{_controls(stdout)!r}\n{said}\n{stdout[:2000]}", command=command)
-
-
-def _check_stderr(
-    stderr: str, files: tuple[Path, Path], said: str, command: tuple[str, str]
-) -> None:
-    names = "|".join(re.escape(str(f)) for f in files)
-    line = re.compile(rf"(?:(?:{names}):\d+:\d+: |(?:{names}): |error: )\S.*")
-    lines = stderr.splitlines()
-    wrong = [text for text in lines if not line.fullmatch(text)]
-    if not lines or wrong:
-        kind = "cli: stderr line not `file:line:col: message`, `file: ...` or `error: ...`"
-        raise Failure(kind, f"{wrong[:3]!r}\n{said}", command=command)
-
-
-def check_cli(files: tuple[Path, Path], plan: Plan, scenario: Scenario | None, ok: bool) -> None:
-    """Run the planned commands on the case file (`diff` from the seed) and judge each."""
-    package = ",".join(package_of(scenario, plan.picks[0])) if scenario else ""
-    out = files[1].with_suffix(".html")
-    for name, fmt in plan.commands:
-        arguments = _arguments(name, fmt, files, package, out)
-        expected = _expected_status(name, scenario is not None, ok)
-        check_run((name, fmt), arguments, expected, files)
-
-
 # ---------------------------------------------------------------------------- check
 
 
@@ -424,7 +232,14 @@ def check(raw: bytes, plan: Plan, *, seed_text: str = "", deadline: float = 60) 
             warnings.simplefilter("error")
             try:
                 with time_limit(deadline):
-                    scenario, ok = check_api(case, plan)
-                    check_cli((seed, case), plan, scenario, ok)
+                    _check_file(case, seed, plan)
             except Hang as error:
                 raise crash("check", error) from None
+
+
+def _check_file(case: Path, seed: Path, plan: Plan) -> None:
+    """The API checks, then the command line's, on one file."""
+    scenario, ok = check_api(case, plan)
+    package = ",".join(package_of(scenario, plan.picks[0])) if scenario else ""
+    loaded = scenario is not None
+    check_cli((seed, case), plan.commands, package=package, loaded=loaded, evaluates=ok)

@@ -13,7 +13,7 @@ import copy
 import time
 from collections.abc import Callable
 
-from fuzz.mutate import Data, NodePath, dump, node, node_paths
+from fuzz.tree import Data, NodePath, dump, node, node_paths
 
 #: A predicate on a candidate text: does it still fail the same way?
 Fails = Callable[[str], bool]

@@ -305,10 +305,12 @@ def summary(out: Path, minutes: float) -> list[dict[str, Any]]:
 
 
 def saved_case(file: Path) -> tuple[str, Plan, str]:
-    """(text, plan, seed text) of a file: the plan and seed saved beside it in
-    finding.json, else every command on the empty package, diffed with the format example."""
-    meta = file.parent / "finding.json"
-    saved = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
+    """(text, plan, seed text) of a file: the plan and seed saved beside it (in NAME.json,
+    or finding.json in its folder), else every command on the empty package, diffed with the
+    format example."""
+    metas = [file.with_suffix(".json"), file.parent / "finding.json"]
+    meta = next((m for m in metas if m.exists()), None)
+    saved = json.loads(meta.read_text(encoding="utf-8")) if meta else {}
     plan = plan_from(saved["plan"]) if saved else Plan()
     text = file.read_bytes().decode("utf-8", "surrogatepass")
     return text, plan, saved.get("seed_text", "")
