@@ -149,6 +149,8 @@ STRINGS = (
 RESERVED = ("and", "or", "not", "true", "false", "count", "null", "yes", "no", "on")
 SCALE_FACTORS: tuple[int | float, ...] = (10, 1000, 10**6, 10**7, 10**9, 10**10, 1e300, -1, 1e-9)
 NEST_DEPTHS = (1, 2, 5, 50, 98, 101, 150)
+#: Sizes a mapping or list is grown to: up to the options the oracle still evaluates.
+GROW_SIZES = (8, 12, 16, 20)
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
 
 
@@ -252,6 +254,23 @@ def _nest(draw: st.DrawFn, tree: Data, path: NodePath, names: tuple[str, ...]) -
     _replace_at(tree, path, nested(node(tree, path), draw(st.sampled_from(NEST_DEPTHS))))
 
 
+def _grow(draw: st.DrawFn, tree: Data, path: NodePath, names: tuple[str, ...]) -> str:
+    """Repeat a mapping's entries (under fresh keys) or a list's items up to a size: many
+    options, actors or constraints, for the bounds on time, memory and output."""
+    value, size = node(tree, path), draw(st.sampled_from(GROW_SIZES))
+    if isinstance(value, list) and value:
+        grown: Data = [copy.deepcopy(value[i % len(value)]) for i in range(size)]
+    elif isinstance(value, dict) and value:
+        keys = list(value)
+        grown = dict(value)
+        for i in range(len(keys), size):
+            grown[f"{keys[i % len(keys)]}_{i}"] = copy.deepcopy(value[keys[i % len(keys)]])
+    else:
+        return f"grow at {'/'.join(map(str, path))}: nothing to repeat"
+    _replace_at(tree, path, grown)
+    return f"grow at {'/'.join(map(str, path))} to {size}"
+
+
 def _edit_string(draw: st.DrawFn, tree: Data, path: NodePath, names: tuple[str, ...]) -> None:
     text = node(tree, path)
     if not isinstance(text, str) or not text:
@@ -329,6 +348,7 @@ MUTATIONS: dict[str, Mutation] = {
     "rename": _rename,
     "scale": _scale,
     "nest": _nest,
+    "grow": _grow,
     "edit_string": _edit_string,
 }
 MUTATIONS_ALL: dict[str, Mutation] = {**MUTATIONS, "tweak": _tweak, "scale_key": _scale_key}

@@ -55,7 +55,7 @@ REPO = Path(__file__).resolve().parents[2]
 DEFAULT_SEED = REPO / "tests" / "data" / "format-example.yaml"
 #: Scenarios this small are also checked against the brute-force reference.
 REFERENCE_MAX_OPTIONS = 10
-#: Scenarios larger than this are loaded and checked through the CLI's validate only.
+#: Scenarios larger than this are not evaluated (nor run through commands that evaluate).
 EVALUATE_MAX_OPTIONS = 20
 COMMANDS = ("validate", "evaluate", "explain", "frontier", "diff", "report")
 FORMATS = ("table", "json", "markdown")
@@ -82,9 +82,7 @@ def load_case(path: Path) -> Scenario | None:
 
 
 def evaluate_case(scenario: Scenario) -> Evaluation | None:
-    """The evaluation, or None when the scenario is too large to evaluate (here or at all)."""
-    if len(scenario.options) > EVALUATE_MAX_OPTIONS:
-        return None
+    """The evaluation, or None when the model refuses it as too large to enumerate."""
     try:
         result = evaluate(scenario)
     except TooLargeError:
@@ -205,11 +203,14 @@ def _check_verdicts(scenario: Scenario, package: tuple[str, ...]) -> None:
         raise Failure("explain and reference differ: misses", f"package {list(package)}")
 
 
-def check_api(path: Path, plan: Plan) -> tuple[Scenario | None, bool]:
-    """Load, evaluate, explain and compare; (the scenario or None, whether it evaluates)."""
+def check_api(path: Path, plan: Plan) -> tuple[Scenario | None, bool | None]:
+    """Load, evaluate, explain and compare: (the scenario or None, whether it evaluates, or
+    None when it has more than EVALUATE_MAX_OPTIONS options and was not tried)."""
     scenario = guarded("load", lambda: load_case(path))
     if scenario is None:
         return None, False
+    if len(scenario.options) > EVALUATE_MAX_OPTIONS:
+        return scenario, None
     result = guarded("evaluate", lambda: evaluate_case(scenario))
     if result is None:
         return scenario, False

@@ -43,7 +43,7 @@ SHORT_RUN_EXAMPLES = 40
 #: classes of issue 8 still open when this harness was written fail about one case in 15; this
 #: seed's 40 cases miss them, so that the run guards what works today. Once they are fixed,
 #: any seed should pass: try a few here before changing it.
-SHORT_RUN_SEED = 4
+SHORT_RUN_SEED = 2
 EXAMPLE = REPO / "tests" / "data" / "format-example.yaml"
 INVALID = sorted((REPO / "tests" / "data" / "invalid").glob("*.yaml"))
 DOC = REPO / "docs" / "maintainers" / "fuzzing.md"
