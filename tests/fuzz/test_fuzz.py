@@ -1,6 +1,6 @@
 """The short fuzz run of every test run, and tests that the fuzzer itself finds what it should.
 
-`test_fuzz_short_run` judges SHORT_RUN_EXAMPLES mutated scenarios, derandomized (the same
+`test_fuzz_short_run` judges SHORT_RUN_EXAMPLES mutated scenarios from a fixed seed (the same
 cases on every run), through the API and the command line (see oracle.py for what is checked).
 The other tests plant faults (a wrong count, an explanation that accepts everything, a crash,
 a warning, a hang, a bad message) and check that the oracle reports each, with its class; that
