@@ -4,8 +4,8 @@
 cases on every run), through the API and the command line (see oracle.py for what is checked).
 The other tests plant faults (a wrong count, an explanation that accepts everything, a crash,
 a warning, a hang, a bad message) and check that the oracle reports each, with its class; that
-shipped and invalid files pass; that the reducer shrinks; and that the documented long-run
-command runs.
+shipped and invalid files pass; that the reducer shrinks; that the documented long-run
+commands parse, and a tiny run writes its findings.
 """
 
 from __future__ import annotations
