@@ -18,6 +18,7 @@ import guarantees.cli
 import guarantees.model
 
 _DIGITS = re.compile(r"\d+")
+_PARENTHESES = re.compile(r"\([^)]*\)")
 #: Where the code under test lives: a crash is placed at its innermost frame there.
 PACKAGE_ROOTS = tuple(Path(m.__file__).resolve().parent for m in (guarantees.model, guarantees.cli))
 T = TypeVar("T")
@@ -61,7 +62,8 @@ def crash(stage: str, error: BaseException) -> Failure:
     """A Failure for an unexpected exception, classed by stage, type and frame."""
     name = type(error).__name__
     if isinstance(error, Warning):  # warning types are broad: the message tells them apart
-        name += f" '{_DIGITS.sub('N', str(error))[:60]}'"
+        said = _DIGITS.sub("N", _PARENTHESES.sub("(...)", str(error)))
+        name += f" '{said[:60]}'"
     if isinstance(error, Hang):
         return Failure(f"hang in {stage} at {_frame(error.__traceback__)}", str(error))
     detail = "".join(traceback.format_exception(error)[-12:])

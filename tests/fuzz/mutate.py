@@ -318,7 +318,7 @@ def _tweak(draw: st.DrawFn, tree: Data, path: NodePath, names: tuple[str, ...]) 
             del value[index]
     elif isinstance(value, dict) and value:
         key = draw(st.sampled_from(list(value)))
-        value[f"{key}_2" if isinstance(key, str) else key + 1] = copy.deepcopy(value[key])
+        value[f"{key}_2" if isinstance(key, str) else f"k{len(value)}"] = copy.deepcopy(value[key])
 
 
 def _scale_key(draw: st.DrawFn, tree: Data, path: NodePath, names: tuple[str, ...]) -> str:
