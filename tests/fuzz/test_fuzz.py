@@ -187,7 +187,13 @@ def test_dump_writes_raw_spellings_and_escapes_odd_strings() -> None:
     text = dump(tree)
     assert "a: .NaN\n" in text
     assert "c: [1E300]\n" in text
-    assert parse_document(text, file="t.yaml").data["b"] == "\ud800\x1b"
+    # escaped in the text, so the reader sees the characters themselves, and refuses them
+    with pytest.raises(ScenarioError) as caught:
+        parse_document(text, file="t.yaml")
+    (issue,) = caught.value.issues
+    assert issue.line == 2
+    assert "U+D800 (a surrogate)" in issue.message
+    assert "U+001B (a control character)" in issue.message
 
 
 def plain(tree: Any) -> Any:
