@@ -285,3 +285,14 @@ def test_replay_reports_what_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert run.replay([good], deadline=30) == 0
     monkeypatch.setattr(guarantees.cli.evaluate_command, "run_evaluate", lambda *a, **k: True)
     assert run.replay([bad], deadline=30) == 1
+
+
+REGRESSIONS = sorted((Path(__file__).parent / "regressions").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", REGRESSIONS, ids=[p.stem for p in REGRESSIONS])
+def test_every_class_the_long_run_found_stays_fixed(path: Path) -> None:
+    """The reduced file of each failure class the long fuzz found on 5e9aaee (issue 8), judged
+    again by the same oracle with the same plan: every one of them passes now."""
+    text, plan, seed_text = run.saved_case(path)
+    assert run.judge(text, plan, seed_text, deadline=60) is None
