@@ -7,7 +7,9 @@ parent re-raises a worker's exception, and on any error or interrupt stops every
 so a command never hangs on a dead or stuck one. Workers ignore Ctrl-C: the parent gets it.
 
 Forking is safe while no other thread of the parent holds a lock: the command line starts
-none (its progress bar redraws on updates, not from a thread of its own).
+none (its progress bar redraws on updates, not from a thread of its own). NumPy's OpenBLAS
+keeps an idle thread pool, which Python 3.12+ warns about at fork(); the workers make no BLAS
+call, so they never wait on a lock of that pool.
 """
 
 from __future__ import annotations
