@@ -169,6 +169,7 @@ def write(n: int, folder: Path, seed: int = 0, actors: int = 8) -> Path:
     path = folder / (f"bench-{n}.yaml" if actors == 8 else f"bench-{n}-{actors}.yaml")
     yaml = YAML()
     yaml.default_flow_style = None
+    folder.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as stream:
         yaml.dump(scenario(n, seed, actors), stream)
     return path
