@@ -173,7 +173,8 @@ def _per_bit(sets: NDArray[np.uint64], counts: NDArray[np.int64], bits: int) -> 
     for byte in range(out.size // 8):
         column = (sets[:, byte // 8] >> np.uint64(8 * (byte % 8))) & np.uint64(0xFF)
         histogram = np.bincount(column.astype(np.intp), weights=counts, minlength=256)
-        out[8 * byte : 8 * byte + 8] = np.rint(histogram @ table).astype(np.int64)
+        # a sum of products rather than `@`: no BLAS call, so forked workers share no lock
+        out[8 * byte : 8 * byte + 8] = np.rint((histogram[:, None] * table).sum(axis=0))
     return out[:bits]
 
 
