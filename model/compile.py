@@ -157,8 +157,9 @@ def _metric(scenario: Scenario, name: str, bit_of: dict[str, int], n: int) -> CM
     ]
     exact = exact_grid(spec.combine)
     interactions = tuple((mask, q_exact(t) if exact else t) for mask, t in written)
-    given = [float(t) for t in terms if not np.isnan(t)] + [t for _, t in written]
-    span = metric_span(spec.combine, given)
+    on_grid = [int(units[bit]) for bit in range(n) if not np.isnan(terms[bit])]
+    on_grid += [int(t) for _, t in interactions] if exact else []
+    span = metric_span(spec.combine, on_grid)
     return CMetric(name, spec.combine, spec.better == "higher", terms, interactions, units, span)
 
 

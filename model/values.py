@@ -63,19 +63,19 @@ class CMetric:
         return int(self.units[bit]) if self.exact else float(self.terms[bit])
 
 
-def metric_span(combine: str, given: list[float]) -> float:
+def metric_span(combine: str, given: list[int]) -> float:
     """A metric's range on the table, the unit in which concessions add up shortfalls.
 
     1 for a noisy-or probability; for a sum, the sum of the absolute terms; for max and
-    min, the spread of the terms and 0 (an empty package). 1 when that is 0.
+    min, the spread of the terms and 0 (an empty package); measured on the grid (`given`
+    are the terms' grid values), so it is a whole number of steps. 1 when that is 0: terms
+    below the grid's step (1e-320) must not make shares of it overflow.
     """
     if combine == "noisy_or":
         return 1.0
-    if combine == "sum":
-        span = sum(abs(t) for t in given)
-    else:
-        span = max([0.0, *given]) - min([0.0, *given])
-    return span if span > 0 else 1.0
+    spread = max([0, *given]) - min([0, *given])
+    steps = sum(abs(t) for t in given) if combine == "sum" else spread
+    return steps / SCALE if steps > 0 else 1.0
 
 
 def q(values: Floats | float) -> Floats:

@@ -480,10 +480,9 @@ def _span(scenario: Scenario, metric: str) -> float:
     terms += [x.values[metric].best for x in scenario.interactions if metric in x.values]
     if combine == "noisy_or":
         return 1.0
-    span = (
-        sum(abs(t) for t in terms) if combine == "sum" else max([0.0, *terms]) - min([0.0, *terms])
-    )
-    return span if span > 0 else 1.0
+    grid = [q_written(t) for t in terms]  # measured on the grid, in whole steps
+    steps = sum(abs(g) for g in grid) if combine == "sum" else max([0, *grid]) - min([0, *grid])
+    return steps / 1e9 if steps > 0 else 1.0
 
 
 def _concessions(
