@@ -36,7 +36,7 @@ from guarantees.model.results import (
 from guarantees.model.schema import Scenario
 from guarantees.model.sets import SetCounts, chunk_sets
 from guarantees.model.values import SCALE, Ints, q_scalar, values
-from guarantees.model.verdicts import Batch, TradeOffList, package_list
+from guarantees.model.verdicts import Batch, TradeOffList, grid_values, package_list
 from guarantees.model.workers import can_fork, run_shares
 
 BLOCK = 1024
@@ -208,11 +208,12 @@ def _frontier(compiled: CompiledScenario, ranked: Ints, acceptable: Ints) -> Fro
 
     Kept as arrays: a point may hold every package of the scenario (options with no values).
     """
-    packages = package_list(compiled, ranked)
+    grid = grid_values(compiled, ranked)
     axes = (compiled.benefit, compiled.risk)
-    on_axes = np.stack([values(compiled.metrics[axis], ranked) for axis in axes], axis=1)
+    on_axes = grid[:, list(axes)]
     changed = np.any(on_axes[1:] != on_axes[:-1], axis=1)  # compared on the grid, exactly
     starts = np.flatnonzero(np.concatenate(([ranked.size > 0], changed)))
+    packages = package_list(compiled, ranked, grid)
     return Frontier(packages, np.isin(ranked, acceptable), starts, axes)
 
 

@@ -31,11 +31,12 @@ _SHOWN = 40
 #: The largest magnitude of any number in a scenario. Values are compared on a grid of 1e-9
 #: held in 64-bit integers (values.py), which holds 9.2e18 steps: 1e9 leaves room for sums
 #: and differences of values, exactly. Larger quantities are written in a larger unit.
-LARGEST = 10**9
+_DIGITS = 9
+LARGEST = 10**_DIGITS
 RANGE_RULE = (
-    f"numbers in a scenario lie between -{LARGEST:.0e} and {LARGEST:.0e}: "
+    f"numbers in a scenario lie between -1e{_DIGITS} and 1e{_DIGITS}: "
     "write large quantities in a larger unit (thousands, millions)"
-).replace("e+0", "e")
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,11 +61,19 @@ class Batch:
         return tuple(out)
 
 
-def package_list(compiled: CompiledScenario, masks: Ints) -> PackageList:
-    """Packages (internal masks) as an array-backed list, metrics on the reporting grid."""
-    grid = np.stack([values(m, masks) / SCALE for m in compiled.metrics], axis=1)
+def grid_values(compiled: CompiledScenario, masks: Ints) -> Q:
+    """Every metric of packages (internal masks) on the grid: shape (packages, metrics)."""
+    return np.stack([values(m, masks) for m in compiled.metrics], axis=1)
+
+
+def package_list(compiled: CompiledScenario, masks: Ints, grid: Q | None = None) -> PackageList:
+    """Packages (internal masks) as an array-backed list, metrics on the reporting grid.
+
+    `grid` is `grid_values(compiled, masks)` when the caller has it already.
+    """
+    on_grid = grid_values(compiled, masks) if grid is None else grid
     names = tuple(m.name for m in compiled.metrics)
-    return PackageList(compiled.options, compiled.to_file_order(masks), names, grid)
+    return PackageList(compiled.options, compiled.to_file_order(masks), names, on_grid / SCALE)
 
 
 #: Packages judged at once when a list of trade-offs is walked.
