@@ -25,10 +25,15 @@ import numpy as np
 from numpy.typing import NDArray
 from ruamel.yaml import YAML
 
-from guarantees.model import evaluate as module
-from guarantees.model.bitsets import compact, minimal_by_bitset, minimal_members, minimal_pairwise
-from guarantees.model.load import loads
-from guarantees.model.values import Ints
+from guarantees.model.exact import evaluate as module
+from guarantees.model.exact.bitsets import (
+    compact,
+    minimal_by_bitset,
+    minimal_members,
+    minimal_pairwise,
+)
+from guarantees.model.exact.values import Ints
+from guarantees.model.format.load import loads
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

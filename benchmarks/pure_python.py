@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 import sys
 
-from guarantees.model import expr, load
-from guarantees.model.schema import Scenario
+from guarantees.model import load
+from guarantees.model.format import expr
+from guarantees.model.format.schema import Scenario
 
 
 def solve(scenario: Scenario) -> tuple[int, int, int]:

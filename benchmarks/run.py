@@ -27,7 +27,7 @@ from generate import write  # noqa: E402
 SOLVE = """
 import sys, time, resource
 from guarantees.model import load
-from guarantees.model.evaluate import evaluate
+from guarantees.model.exact.evaluate import evaluate
 scenario = load(sys.argv[1])
 start = time.perf_counter()
 result = evaluate(scenario)

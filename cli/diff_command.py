@@ -3,8 +3,8 @@
 Both files are loaded first: if either is invalid, every problem of both is printed and
 nothing else is done (exit status 2). Then both are evaluated, and if either is refused (too
 large to enumerate), both refusals are printed (exit status 2); else they are compared
-(model/diff.py), and the comparison is written as a table, Markdown or a `guarantees.diff/1`
-JSON document.
+(model/comparison/diff.py), and the comparison is written as a table, Markdown or a
+`guarantees.diff/1` JSON document.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from guarantees.cli.formats import Format
 from guarantees.cli.output import Sink
 from guarantees.cli.progress import evaluate_with_progress
 from guarantees.cli.render_json import dumps
-from guarantees.model.diff import DIFF_SCHEMA, ScenarioDiff, diff
+from guarantees.model.comparison.diff import DIFF_SCHEMA, ScenarioDiff, diff
 from guarantees.model.errors import GuaranteesError
-from guarantees.model.results import Evaluation
-from guarantees.model.schema import Scenario
+from guarantees.model.exact.results import Evaluation
+from guarantees.model.format.schema import Scenario
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

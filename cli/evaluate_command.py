@@ -18,8 +18,8 @@ from guarantees.cli.formats import Format
 from guarantees.cli.output import Sink
 from guarantees.cli.progress import evaluate_with_progress
 from guarantees.model.errors import GuaranteesError, Issue
-from guarantees.model.results import Evaluation
-from guarantees.model.schema import Scenario
+from guarantees.model.exact.results import Evaluation
+from guarantees.model.format.schema import Scenario
 
 #: How many entries of each list the table and Markdown views show without --top.
 DEFAULT_TOP = 5

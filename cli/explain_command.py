@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from guarantees.cli.formats import Format
 from guarantees.cli.output import Sink
-from guarantees.model.evaluate import explain
-from guarantees.model.load import load
+from guarantees.model.exact.evaluate import explain
+from guarantees.model.format.load import load
 
 
 def parse_package(text: str) -> list[str]:

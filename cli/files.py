@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guarantees.model.errors import Issue, ScenarioError
-from guarantees.model.load import load
-from guarantees.model.schema import Scenario
+from guarantees.model.format.load import load
+from guarantees.model.format.schema import Scenario
 
 _MAGIC = frozenset("*?[")
 

@@ -19,9 +19,9 @@ from guarantees.cli.output import Sink, refuse_overwrite, write_new
 from guarantees.cli.progress import evaluate_with_progress, progress_bar, shows_progress
 from guarantees.cli.render_json import write
 from guarantees.cli.report import Report
-from guarantees.model.load import load
-from guarantees.model.results import Evaluation
-from guarantees.model.schema import Scenario
+from guarantees.model.exact.results import Evaluation
+from guarantees.model.format.load import load
+from guarantees.model.format.schema import Scenario
 
 if TYPE_CHECKING:
     from guarantees.cli.plot import Layer
@@ -109,7 +109,7 @@ def write_plot(
     """Draw every feasible package, the frontier, the limits and any extra layers (robustness
     bands, once that analysis exists), and write the picture."""
     from guarantees.cli.plot import figure_bytes, frontier_figure
-    from guarantees.model.points import limit_lines, package_points
+    from guarantees.model.exact.points import limit_lines, package_points
 
     with progress_bar(f"Plotting {path}", enabled=progress) as advance:
         points = package_points(scenario, progress=advance)

@@ -14,7 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from guarantees.cli.escape import one_line
-from guarantees.model.schema import SLUG_RE
+from guarantees.model.format.schema import SLUG_RE
 
 TEMPLATE = "scenario.yaml"
 

@@ -25,9 +25,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from guarantees.cli.report import metric_header, package_text
-from guarantees.model.points import ACCEPTABLE, BLOCKED, TRADE_OFF, LimitLine, PackagePoints
-from guarantees.model.results import Evaluation, Package
-from guarantees.model.schema import Scenario
+from guarantees.model.exact.points import ACCEPTABLE, BLOCKED, TRADE_OFF, LimitLine, PackagePoints
+from guarantees.model.exact.results import Evaluation, Package
+from guarantees.model.format.schema import Scenario
 
 #: Okabe-Ito colours and a marker per status; the legend text of each.
 STYLES: dict[int, tuple[str, str, str]] = {

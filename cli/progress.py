@@ -13,11 +13,11 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from guarantees.cli.escape import one_line
-from guarantees.model.enumerate import Progress
+from guarantees.model.exact.enumerate import Progress
 
 if TYPE_CHECKING:
-    from guarantees.model.results import Evaluation
-    from guarantees.model.schema import Scenario
+    from guarantees.model.exact.results import Evaluation
+    from guarantees.model.format.schema import Scenario
 
 #: More packages than this and a bar is shown (below, evaluation takes well under a second).
 LARGE = 2**18
@@ -82,7 +82,7 @@ def shows_progress(scenario: Scenario) -> bool:
 def evaluate_with_progress(file: str, scenario: Scenario, jobs: int | None = None) -> Evaluation:
     """`evaluate` in `jobs` processes (default: `default_jobs()`), with a bar on stderr when
     `shows_progress` says so."""
-    from guarantees.model.evaluate import evaluate
+    from guarantees.model.exact.evaluate import evaluate
 
     jobs = default_jobs() if jobs is None else jobs
     with progress_bar(f"Evaluating {file}", enabled=shows_progress(scenario)) as progress:

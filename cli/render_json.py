@@ -16,8 +16,8 @@ from typing import Any
 
 from guarantees.cli.escape import json_text
 from guarantees.model.errors import Issue
-from guarantees.model.results import Evaluation, Explanation
-from guarantees.model.schema import Scenario
+from guarantees.model.exact.results import Evaluation, Explanation
+from guarantees.model.format.schema import Scenario
 
 EVALUATE_SCHEMA = "guarantees.evaluate/1"
 EXPLAIN_SCHEMA = "guarantees.explain/1"

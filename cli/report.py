@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from guarantees.model.results import BoundMiss
-from guarantees.model.schema import Scenario
+from guarantees.model.exact.results import BoundMiss
+from guarantees.model.format.schema import Scenario
 
 #: Decimal places of every number shown (values, bounds, shortfalls).
 DECIMALS = 3

@@ -22,10 +22,10 @@ from guarantees.cli.report import (
     plural,
     shown,
 )
-from guarantees.model.diff import PackageChanges, ScenarioDiff
-from guarantees.model.diff_inputs import Change
-from guarantees.model.results import ActorBlocks, Concession, Failure, Package
-from guarantees.model.schema import Scenario
+from guarantees.model.comparison.diff import PackageChanges, ScenarioDiff
+from guarantees.model.comparison.inputs import Change
+from guarantees.model.exact.results import ActorBlocks, Concession, Failure, Package
+from guarantees.model.format.schema import Scenario
 
 #: Longest text shown in a cell of this view (JSON has every text whole).
 CELL = 100

@@ -21,8 +21,8 @@ from guarantees.cli.report import (
     plural,
     shown,
 )
-from guarantees.model.results import Evaluation, Failure, FrontierPoint, Package
-from guarantees.model.schema import Scenario
+from guarantees.model.exact.results import Evaluation, Failure, FrontierPoint, Package
+from guarantees.model.format.schema import Scenario
 
 
 def evaluation_report(

@@ -18,9 +18,9 @@ from guarantees.cli.report import (
     plural,
     source_text,
 )
-from guarantees.model import expr
-from guarantees.model.results import ConstraintRef, Explanation, Failure
-from guarantees.model.schema import Bound, Constraint, Rule, Scenario
+from guarantees.model.exact.results import ConstraintRef, Explanation, Failure
+from guarantees.model.format import expr
+from guarantees.model.format.schema import Bound, Constraint, Rule, Scenario
 
 
 def explanation_report(file: str, scenario: Scenario, result: Explanation) -> Report:

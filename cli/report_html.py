@@ -23,9 +23,9 @@ from guarantees.cli.output import refuse_overwrite, write_new
 from guarantees.cli.progress import evaluate_with_progress, progress_bar, shows_progress
 from guarantees.cli.render_html import section_html, text
 from guarantees.cli.report import Column, Section, Table, metric_header, source_text
-from guarantees.model.load import load
-from guarantees.model.results import ConstraintRef, Evaluation
-from guarantees.model.schema import Scenario
+from guarantees.model.exact.results import ConstraintRef, Evaluation
+from guarantees.model.format.load import load
+from guarantees.model.format.schema import Scenario
 
 if TYPE_CHECKING:
     from guarantees.cli.plot import Layer
@@ -52,7 +52,7 @@ def picture_svg(
 ) -> bytes:
     """The trade-off picture as SVG, with any extra layers (robustness, once it exists)."""
     from guarantees.cli.plot import figure_bytes, frontier_figure
-    from guarantees.model.points import limit_lines, package_points
+    from guarantees.model.exact.points import limit_lines, package_points
 
     with progress_bar("Plotting", enabled=progress) as advance:
         points = package_points(scenario, progress=advance)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from guarantees.model.schema import FORMAT, Scenario
+from guarantees.model.format.schema import FORMAT, Scenario
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:guarantees:format:guarantees/1"

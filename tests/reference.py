@@ -20,9 +20,15 @@ from fractions import Fraction
 from itertools import combinations
 from typing import Any
 
-from guarantees.model import expr
-from guarantees.model.results import BoundMiss, ConstraintRef, Evaluation, Explanation, Package
-from guarantees.model.schema import Constraint, Rule, Scenario
+from guarantees.model.exact.results import (
+    BoundMiss,
+    ConstraintRef,
+    Evaluation,
+    Explanation,
+    Package,
+)
+from guarantees.model.format import expr
+from guarantees.model.format.schema import Constraint, Rule, Scenario
 
 Pkg = frozenset[str]
 

@@ -13,7 +13,7 @@ from cli_helpers import EXAMPLE, INVALID_ISSUES, SCENARIOS, Run
 
 from guarantees.cli import progress
 from guarantees.model import load
-from guarantees.model.evaluate import evaluate
+from guarantees.model.exact.evaluate import evaluate
 
 
 def _json(result: Any) -> dict[str, Any]:

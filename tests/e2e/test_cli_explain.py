@@ -9,7 +9,7 @@ from pathlib import Path
 from cli_helpers import EXAMPLE, Run
 
 from guarantees.model import load
-from guarantees.model.evaluate import explain
+from guarantees.model.exact.evaluate import explain
 
 
 def test_table_gives_each_verdict_and_failed_constraint(run: Run) -> None:

@@ -14,7 +14,7 @@ from cli_helpers import EXAMPLE, INVALID_ISSUES, SCENARIOS, Run
 from matplotlib.image import imread
 
 from guarantees.model import load
-from guarantees.model.evaluate import evaluate
+from guarantees.model.exact.evaluate import evaluate
 
 BASELINE = SCENARIOS / "coalition-baseline.yaml"
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from guarantees.cli.new import starter_text
 from guarantees.model import load, loads
-from guarantees.model.evaluate import evaluate
+from guarantees.model.exact.evaluate import evaluate
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from guarantees.cli.app import app
 from guarantees.cli.report import Section, miss_text
 from guarantees.cli.report_html import report_page
 from guarantees.model import load, loads
-from guarantees.model.evaluate import evaluate
+from guarantees.model.exact.evaluate import evaluate
 
 BASELINE = SCENARIOS / "coalition-baseline.yaml"
 WINDOW = (1200, 1600)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cli_helpers import REPO, Run
 
-from guarantees.model.schema import Scenario
+from guarantees.model.format.schema import Scenario
 
 DOCS_COPY = REPO / "docs" / "schema.json"
 REFRESH = "guarantees schema --output docs/schema.json --force"

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from guarantees.model.load import loads
-from guarantees.model.yamlio import parse_document
+from guarantees.model.format.load import loads
+from guarantees.model.format.yamlio import parse_document
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_GLOBS = (

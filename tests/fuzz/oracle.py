@@ -45,10 +45,10 @@ from reference import (
 from fuzz.failures import Failure, Hang, crash, guarded, time_limit
 from fuzz.oracle_cli import check_cli
 from guarantees.model.errors import ScenarioError, TooLargeError
-from guarantees.model.evaluate import evaluate, explain
-from guarantees.model.load import load
-from guarantees.model.results import Evaluation, Explanation, Package, PackageList
-from guarantees.model.schema import Scenario
+from guarantees.model.exact.evaluate import evaluate, explain
+from guarantees.model.exact.results import Evaluation, Explanation, Package, PackageList
+from guarantees.model.format.load import load
+from guarantees.model.format.schema import Scenario
 
 REPO = Path(__file__).resolve().parents[2]
 #: What `diff` compares a case with when no seed text is given.

@@ -112,7 +112,7 @@ def record(out: Path, failure: Failure, case: dict[str, Any], *, reduce_seconds:
 def shrink(case: dict[str, Any], plan: Plan, kind: str, *, seconds: float) -> str:
     """The case's text reduced to a small one failing with the same kind."""
     from fuzz.reduce import reduce_text
-    from guarantees.model.yamlio import parse_document
+    from guarantees.model.format.yamlio import parse_document
 
     def fails(text: str) -> bool:
         return judge(text, plan, case["seed_text"], deadline=10) == kind

@@ -31,11 +31,11 @@ from fuzz.oracle import COMMANDS, FORMATS, Failure, Plan, check
 from fuzz.reduce import reduce_text
 from fuzz.tree import Raw, dump
 from guarantees.model.errors import ScenarioError
-from guarantees.model.evaluate import evaluate, explain
-from guarantees.model.load import loads
-from guarantees.model.results import Evaluation, Explanation
-from guarantees.model.schema import Scenario
-from guarantees.model.yamlio import MAX_DEPTH, parse_document
+from guarantees.model.exact.evaluate import evaluate, explain
+from guarantees.model.exact.results import Evaluation, Explanation
+from guarantees.model.format.load import loads
+from guarantees.model.format.schema import Scenario
+from guarantees.model.format.yamlio import MAX_DEPTH, parse_document
 
 #: Cases of the short run: about 10 seconds on a laptop.
 SHORT_RUN_EXAMPLES = 40

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from guarantees.model import load
-from guarantees.model.evaluate import evaluate
+from guarantees.model.exact.evaluate import evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"

@@ -21,11 +21,11 @@ from hypothesis import strategies as st
 from strategies import scenario_data, to_yaml_text
 
 from guarantees.cli.render_json import ok_entry, write_evaluate_document
-from guarantees.model.enumerate import Enumerator
-from guarantees.model.load import load, loads
-from guarantees.model.schema import Scenario
+from guarantees.model.exact.enumerate import Enumerator
+from guarantees.model.format.load import load, loads
+from guarantees.model.format.schema import Scenario
 
-solver = importlib.import_module("guarantees.model.evaluate")  # the module, not the function
+solver = importlib.import_module("guarantees.model.exact.evaluate")  # the module, not the function
 SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))
 
 

@@ -22,10 +22,10 @@ from strategies import (
     to_yaml_text,
 )
 
-from guarantees.model import expr
 from guarantees.model.errors import ScenarioError
-from guarantees.model.load import loads
-from guarantees.model.schema import Scenario
+from guarantees.model.format import expr
+from guarantees.model.format.load import loads
+from guarantees.model.format.schema import Scenario
 
 SETTINGS = settings(max_examples=100, deadline=None)
 

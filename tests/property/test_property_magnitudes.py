@@ -28,9 +28,9 @@ from reference import (
 )
 from strategies import MAGNITUDES, scaled, scenario_data, to_yaml_text
 
-from guarantees.model.evaluate import evaluate, explain
-from guarantees.model.load import loads
-from guarantees.model.schema import Scenario
+from guarantees.model.exact.evaluate import evaluate, explain
+from guarantees.model.format.load import loads
+from guarantees.model.format.schema import Scenario
 
 Data = dict[str, Any]
 NOISY = {"combine": "noisy_or", "better": "higher"}

@@ -34,10 +34,10 @@ from reference import (
 )
 from strategies import scenario_data, to_yaml_text
 
-from guarantees.model.evaluate import evaluate, explain
-from guarantees.model.load import load as load_file
-from guarantees.model.load import loads
-from guarantees.model.schema import Scenario
+from guarantees.model.exact.evaluate import evaluate, explain
+from guarantees.model.format.load import load as load_file
+from guarantees.model.format.load import loads
+from guarantees.model.format.schema import Scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -103,9 +103,11 @@ def test_property_small_chunks_match_reference(data: Data, low_bits: int) -> Non
     that join chunks (prefix residuals, the frontier across chunks, the second pass for
     concessions) against the reference. This reaches into the solver's `Enumerator`.
     """
-    from guarantees.model.enumerate import Enumerator
+    from guarantees.model.exact.enumerate import Enumerator
 
-    solver = importlib.import_module("guarantees.model.evaluate")  # the module, not the function
+    solver = importlib.import_module(
+        "guarantees.model.exact.evaluate"
+    )  # the module, not the function
 
     scenario = load(data)
     chunked = functools.partial(Enumerator, low_bits=low_bits)

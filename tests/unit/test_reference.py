@@ -26,8 +26,8 @@ from reference import (
     reference_verdicts,
 )
 
-from guarantees.model.load import loads
-from guarantees.model.schema import Scenario
+from guarantees.model.format.load import loads
+from guarantees.model.format.schema import Scenario
 
 SHARED = Path(__file__).resolve().parents[1] / "data" / "format-example.yaml"
 

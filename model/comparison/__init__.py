@@ -1,0 +1,1 @@
+"""Comparison of two variants of a scenario: what changed in the inputs, and in the outcomes."""

@@ -1,0 +1,396 @@
+"""Exact enumeration of every package, in chunks of fixed size.
+
+Packages are integers. A chunk holds the 2^L packages sharing their high bits (the prefix).
+A metric's value is a per-prefix constant merged into a table over the low bits computed
+once, so a limit is one comparison of that table with a per-chunk threshold. Each rule or
+constraint reduces, given the prefix, to a residual test on the low bits; many prefixes share
+a residual, so its table is computed once and cached. Memory is bounded by the chunk size,
+whatever the number of packages.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import TooLargeError
+from . import ir
+from .compile import CompiledScenario, Test
+from .values import (
+    CUT,
+    SCALE,
+    CMetric,
+    Floats,
+    Ints,
+    Q,
+    add_term,
+    finish,
+    merge,
+    partials,
+)
+
+Bools = NDArray[np.bool_]
+Index = NDArray[np.intp]
+#: Exact enumeration stops here: 2^26 packages take seconds, each option more doubles it.
+MAX_OPTIONS = 26
+LOW_BITS = 18
+CACHE_TABLES = 64
+Progress = Callable[[int, int], None]
+
+
+class Chunk:
+    """The packages of one prefix: feasibility, failed-constraint bits, metric values."""
+
+    def __init__(self, walker: Enumerator, number: int) -> None:
+        self.walker = walker
+        self.number = number
+        self.prefix = number << walker.low
+        self._partials: dict[int, NDArray[Any]] = {}
+        self._q: dict[int, Q] = {}
+        self.feasible, self.planes = walker.outcomes(self)
+
+    def masks(self, index: Index) -> Ints:
+        """Internal masks of the chunk's packages at `index`."""
+        return index.astype(np.uint64) | np.uint64(self.prefix)
+
+    def constant(self, metric: int) -> Any:
+        """The partial value that the chunk's high options give the metric (a NumPy scalar)."""
+        return self.walker.constants[metric][self.number]
+
+    def partial(self, metric: int) -> NDArray[Any]:
+        """Partial values over the low options (and interactions that reach into them)."""
+        if metric not in self._partials:
+            self._partials[metric] = self.walker.low_partial(metric, self.prefix)
+        return self._partials[metric]
+
+    def q(self, metric: int) -> Q:
+        """Every package's value for a metric, on the grid."""
+        if metric not in self._q:
+            combine = self.walker.c.metrics[metric].combine
+            self._q[metric] = finish(
+                combine, merge(combine, self.partial(metric), self.constant(metric))
+            )
+        return self._q[metric]
+
+    def q_at(self, metric: int, index: Index) -> Q:
+        """Grid values of a metric for some packages of the chunk only."""
+        if metric in self._q:
+            return self._q[metric][index]
+        combine = self.walker.c.metrics[metric].combine
+        return finish(combine, merge(combine, self.partial(metric)[index], self.constant(metric)))
+
+    def compare(self, node: ir.MetricCmp) -> Bools:
+        """A metric comparison for every package, against the partial table where possible."""
+        spec = self.walker.c.metrics[node.metric]
+        if spec.combine == "sum":  # on the grid: p + c op k  <=>  p op k - c, exactly
+            shifted = node.grid - int(self.constant(node.metric))
+            return ir.q_compare(self.partial(node.metric), node.op, shifted)
+        if spec.combine != "noisy_or":
+            return ir.q_compare(self.q(node.metric), node.op, node.grid)
+        return _noisy_or_compare(self.partial(node.metric), float(self.constant(node.metric)), node)
+
+
+def _noisy_or_compare(partial: Floats, constant: float, node: ir.MetricCmp) -> Bools:
+    """`q(value) op k` decided on partial values: a value interval is a partial interval.
+
+    q(v) >= k holds exactly when v >= (k - CUT) / SCALE, so every comparison is an interval
+    of values; for noisy-or v = 1 - p * c, so it is an interval of partial values p with
+    per-chunk ends.
+    """
+    low, high = _value_interval(node.op, float(node.grid))
+    if constant == 0.0:  # every package certainly at 1
+        return np.full(partial.shape, _in_value_interval(1.0, low, high, node.op))
+    # v >= low  <=>  p <= (1 - low) / c: the interval flips.
+    return _in_interval(-partial, -(1.0 - low) / constant, -(1.0 - high) / constant, node.op)
+
+
+def _value_interval(op: str, k: float) -> tuple[float, float]:
+    """Values v with q(v) op k form [low, high) (or its complement for '!=')."""
+    at, above = k - CUT, k + 1 - CUT
+    bounds = {
+        ">=": (at, np.inf),
+        ">": (above, np.inf),
+        "<=": (-np.inf, above),
+        "<": (-np.inf, at),
+        "==": (at, above),
+        "!=": (at, above),
+    }[op]
+    return bounds[0] / SCALE, bounds[1] / SCALE
+
+
+def _in_interval(x: Floats, low: float, high: float, op: str) -> Bools:
+    """x in [low, high), complemented for '!='."""
+    if low == -np.inf:
+        inside = x < high
+    elif high == np.inf:
+        inside = x >= low
+    else:
+        inside = (x >= low) & (x < high)
+    result: Bools = ~inside if op == "!=" else inside
+    return result
+
+
+def _in_value_interval(x: float, low: float, high: float, op: str) -> bool:
+    inside = low <= x < high
+    return not inside if op == "!=" else inside
+
+
+class Enumerator:
+    """Walks the packages of a compiled scenario chunk by chunk."""
+
+    def __init__(self, compiled: CompiledScenario, *, low_bits: int = LOW_BITS) -> None:
+        if compiled.n > MAX_OPTIONS:
+            raise TooLargeError(
+                f"scenario '{compiled.scenario.id}' has {compiled.n} options, so 2^{compiled.n} "
+                f"packages: exact enumeration stops at {MAX_OPTIONS} options"
+            )
+        self.c = compiled
+        self.low = min(compiled.n, low_bits)
+        self.low_mask = (1 << self.low) - 1
+        self.chunks = 1 << (compiled.n - self.low)
+        self.idx: Ints = np.arange(1 << self.low, dtype=np.uint64)
+        self.n_planes = max(1, -(-len(compiled.constraints) // 8))
+        self.tests: tuple[Test, ...] = compiled.rules + compiled.constraints
+        self.n_rules = len(compiled.rules)
+        self.fails = tuple(ir.negate(t.ok) for t in self.tests)
+        self.low_partials = [
+            partials(m, self.idx, bits=range(self.low), interactions=self._side(m, low=True))
+            for m in compiled.metrics
+        ]
+        prefixes = np.arange(self.chunks, dtype=np.uint64) << np.uint64(self.low)
+        self.constants = [
+            partials(
+                m, prefixes, bits=range(self.low, compiled.n), interactions=self._side(m, low=False)
+            )
+            for m in compiled.metrics
+        ]
+        self.spanning = [self._spanning(m) for m in compiled.metrics]
+        self._residuals: list[dict[int, ir.Node]] = [{} for _ in self.tests]
+        self._high_masks = [_high_mask(node, self.low_mask) for node in self.fails]
+        self._tables: OrderedDict[ir.Node, Bools] = OrderedDict()
+        self._order = self._frontier_order() if self._presortable() else None
+        if self._order is not None:
+            self._sorted_risk = self._risk_key()[self._order]
+
+    def _side(self, metric: CMetric, *, low: bool) -> list[tuple[int, float]]:
+        """Interactions wholly among the low (or wholly among the high) options."""
+        inside = self.low_mask if low else ~self.low_mask
+        return [(m, t) for m, t in metric.interactions if m & ~inside == 0]
+
+    def _spanning(self, metric: CMetric) -> list[tuple[int, Bools, float]]:
+        """Interactions with options on both sides: (high part, low-side presence, term)."""
+        out = []
+        for mask, term in metric.interactions:
+            low_part, high_part = mask & self.low_mask, mask & ~self.low_mask
+            if low_part and high_part:
+                present = self.idx & np.uint64(low_part) == np.uint64(low_part)
+                out.append((high_part, present, term))
+        return out
+
+    def _presortable(self) -> bool:
+        """Whether one order of the low parts orders every chunk by (benefit, risk).
+
+        It does when merging the chunk's constant is monotone in the low partial value: true
+        for noisy-or and sums, but not for max and min (an empty max is 0, above a negative
+        term), nor when an interaction reaches across the split.
+        """
+        axes = (self.c.metrics[self.c.benefit], self.c.metrics[self.c.risk])
+        return not any(self.spanning) and all(m.combine in ("noisy_or", "sum") for m in axes)
+
+    def _frontier_order(self) -> Index:
+        """Low packages by better benefit, then better risk: one order valid in every chunk.
+
+        Merging a constant into a partial value is monotone, so this order of the low parts
+        is also an order of the packages of any chunk by (benefit, risk), up to ties.
+        """
+        keys = []
+        for metric in (self.c.risk, self.c.benefit):
+            spec = self.c.metrics[metric]
+            part = self.low_partials[metric]
+            increasing = -part if spec.combine == "noisy_or" else part
+            keys.append(-increasing if spec.higher else increasing)
+        return np.lexsort(keys)
+
+    def _risk_key(self) -> NDArray[Any]:
+        """The low partial risk, oriented so that higher is better in every chunk."""
+        spec = self.c.metrics[self.c.risk]
+        part = self.low_partials[self.c.risk]
+        increasing = -part if spec.combine == "noisy_or" else part
+        key: NDArray[Any] = increasing if spec.higher else -increasing
+        return key
+
+    def _risk_slack(self, chunk: Chunk) -> float:
+        """How far apart two risk keys may be and still tie on the grid in this chunk.
+
+        Values tie on the grid only if |v1 - v2| < 1 / SCALE (see values.q). For noisy-or,
+        v = 1 - p * c, so partial values p may differ by up to 1 / (SCALE * c). A sum's
+        partial values are on the grid already: they tie only when equal.
+        """
+        if self.c.metrics[self.c.risk].combine != "noisy_or":
+            return 0.0
+        constant = chunk.constant(self.c.risk)
+        return np.inf if constant == 0.0 else 1.0 / (SCALE * constant)
+
+    def low_partial(self, metric: int, prefix: int) -> NDArray[Any]:
+        """The low partial table, with the interactions that the prefix completes."""
+        spec = self.c.metrics[metric]
+        partial = self.low_partials[metric]
+        for high_part, present, term in self.spanning[metric]:
+            if prefix & high_part == high_part:
+                partial = add_term(spec.combine, partial, present, term)
+        return partial
+
+    def outcomes(self, chunk: Chunk) -> tuple[Bools, list[NDArray[np.uint8]]]:
+        """Feasibility and the failed-constraint bits of every package of a chunk.
+
+        Failures are gathered in byte planes, plane j holding constraints 8j to 8j + 7: bytes
+        are cheap to update, and only feasible packages are ever widened to 64-bit words.
+        """
+        feasible = np.ones(self.idx.shape, dtype=np.bool_)
+        planes = [np.zeros(self.idx.shape, dtype=np.uint8) for _ in range(self.n_planes)]
+        shifted = np.empty(self.idx.shape, dtype=np.uint8)
+        for i in range(len(self.tests)):
+            fail = self._fail(i, chunk)
+            if fail is None:
+                continue
+            if i < self.n_rules:
+                np.logical_and(feasible, ~fail, out=feasible)
+                continue
+            k = i - self.n_rules
+            if fail.ndim == 0:
+                planes[k // 8] |= np.uint8(1 << (k % 8))
+            else:
+                np.left_shift(fail.view(np.uint8), np.uint8(k % 8), out=shifted)
+                np.bitwise_or(planes[k // 8], shifted, out=planes[k // 8])
+        return feasible, planes
+
+    def _fail(self, i: int, chunk: Chunk) -> Bools | None:
+        """Which packages of the chunk fail test i (None: none do)."""
+        node = self._residual(i, chunk.prefix)
+        if isinstance(node, ir.Const):
+            return np.array(True) if node.value else None
+        if ir.has_metric(node):
+            return ir.vector(node, self.idx, chunk.compare)
+        table = self._tables.get(node)
+        if table is None:
+            table = ir.vector(node, self.idx)
+            self._tables[node] = table
+            if len(self._tables) > CACHE_TABLES:
+                self._tables.popitem(last=False)
+        return table
+
+    def _residual(self, i: int, prefix: int) -> ir.Node:
+        """The failure test i given the prefix, cached on the high bits it looks at."""
+        key = prefix & self._high_masks[i]
+        found = self._residuals[i].get(key)
+        if found is None:
+            found = ir.partial(self.fails[i], prefix, self.low_mask)
+            self._residuals[i][key] = found
+        return found
+
+    def walk(
+        self, progress: Progress | None = None, *, order: Sequence[int] | None = None
+    ) -> Iterator[Chunk]:
+        """Every chunk (in `order`, default by number), reporting (chunks done, chunks in all)."""
+        for done, number in enumerate(range(self.chunks) if order is None else order, start=1):
+            yield Chunk(self, number)
+            if progress is not None:
+                progress(done, self.chunks)
+
+    def by_benefit(self) -> list[int]:
+        """Chunk numbers, best benefit from the high options first (then by number).
+
+        Visiting promising chunks first lets the concession search settle sets early.
+        """
+        spec = self.c.metrics[self.c.benefit]
+        constant = self.constants[self.c.benefit]
+        increasing = -constant if spec.combine == "noisy_or" else constant
+        key = -increasing if spec.higher else increasing
+        return [int(n) for n in np.argsort(key, kind="stable")]
+
+    def best_benefit(self, chunk: Chunk, frontier: Index) -> float:
+        """The best oriented grid benefit among the chunk's feasible packages (its frontier's).
+
+        A whole number (compared exactly), or minus infinity when there is none.
+        """
+        if frontier.size == 0:
+            return -math.inf
+        on_grid = oriented(chunk.q_at(self.c.benefit, frontier), self.c.metrics[self.c.benefit])
+        return int(on_grid.max())
+
+    def axes(self, chunk: Chunk, index: Index) -> tuple[Q, Q]:
+        """Oriented grid (benefit, risk) of some packages: higher is better on both."""
+        c = self.c
+        return (
+            oriented(chunk.q_at(c.benefit, index), c.metrics[c.benefit]),
+            oriented(chunk.q_at(c.risk, index), c.metrics[c.risk]),
+        )
+
+    def frontier(self, chunk: Chunk) -> Index:
+        """Indices of the chunk's feasible packages that no other of them dominates."""
+        if self._order is None:
+            candidates = np.flatnonzero(chunk.feasible)
+        else:
+            # In benefit order, a package is dominated when an earlier feasible one has a
+            # better risk by more than a grid step; the rest are candidates, checked exactly.
+            feasible = chunk.feasible[self._order]
+            lowest = _lowest(self._sorted_risk.dtype)
+            risk = np.where(feasible, self._sorted_risk, lowest)
+            best_before = np.empty_like(risk)
+            best_before[0] = lowest
+            np.maximum.accumulate(risk[:-1], out=best_before[1:])
+            slack = self._risk_slack(chunk)
+            if slack:
+                best_before = best_before - slack
+            candidates = self._order[np.flatnonzero(feasible & (risk >= best_before))]
+        bq, rq = self.axes(chunk, candidates)
+        return candidates[exact_frontier(np.arange(candidates.size), bq, rq)]
+
+
+def exact_frontier(index: Index, bq: Q, rq: Q) -> Index:
+    """The entries of `index` no other entry dominates (higher is better on both), ties kept."""
+    if index.size == 0:
+        return index
+    order = np.lexsort((-rq[index], -bq[index]))
+    index = index[order]
+    b, r = bq[index], rq[index]
+    starts = np.flatnonzero(np.concatenate(([True], b[1:] != b[:-1])))
+    group = np.repeat(np.arange(starts.size), np.diff(np.append(starts, b.size)))
+    best = np.maximum.accumulate(r)
+    before = np.concatenate(([_lowest(r.dtype)], best[starts[1:] - 1]))[group]
+    keep = (r == r[starts][group]) & (r > before)
+    kept: Index = index[keep]
+    return kept
+
+
+def oriented(on_grid: Q, metric: CMetric) -> Q:
+    """Grid values, negated when lower is better (so that higher is better)."""
+    return on_grid if metric.higher else -on_grid
+
+
+def _lowest(dtype: np.dtype[Any]) -> Any:
+    """Below every value of the dtype that a key can hold."""
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+
+
+def _high_mask(node: ir.Node, low_mask: int) -> int:
+    """The high bits a test looks at: its residual depends on the prefix only through them."""
+    match node:
+        case ir.Has(mask) | ir.CountCmp(mask, _, _):
+            return mask & ~low_mask
+        case ir.Not(operand):
+            return _high_mask(operand, low_mask)
+        case ir.All(items) | ir.Any_(items):
+            out = 0
+            for item in items:
+                out |= _high_mask(item, low_mask)
+            return out
+        case ir.Iff(left, right):
+            return _high_mask(left, low_mask) | _high_mask(right, low_mask)
+        case _:
+            return 0

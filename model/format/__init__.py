@@ -1,0 +1,6 @@
+"""The scenario format `guarantees/1`: reading YAML, its schema, expressions and uncertain numbers.
+
+It owns everything between the bytes of a file and a validated `Scenario`: where each node
+was written, the shape of every part, cross-checks between names, and the located messages
+for whatever is wrong. It never imports numpy.
+"""
