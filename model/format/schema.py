@@ -171,7 +171,8 @@ _LAST_TOKEN = re.compile(r"(?:<->|->|[<>!=]=|[<>(),]|[^\s<>=!(),]+)\s*$")
 
 
 def _uncertain_input_schema() -> Any:
-    return float | tuple[float, float] | dict[Literal["triangular", "beta", "normal"], list[float]]
+    forms = Literal["range", "triangular", "beta", "normal", "best"]
+    return float | tuple[float, float] | dict[forms, list[float] | float]
 
 
 def _distinct(names: tuple[str, ...]) -> tuple[str, ...]:

@@ -1,7 +1,10 @@
 """Uncertain numbers: a plain number, a range, or a named distribution, with a best guess.
 
-Point evaluation uses the best guess (the number, the range's midpoint, the triangular mode,
-the beta or normal mean); the robustness analysis samples the distribution.
+Point evaluation uses the best guess: the value stated with `best:`, else the distribution's
+median, for every form alike (the value as likely to be exceeded as not). With one uncertain
+value behind a test, a package then passes at the best guess exactly when it passes in at
+least half of the robustness analysis's draws. The robustness analysis samples the
+distribution.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ _SHAPES: dict[str, str] = {
     "normal": "{normal: [mean, sd]}",
 }
 _FORMS = "a number, a range [low, high], " + ", ".join(_SHAPES.values())
+#: The mapping forms: a named distribution, or a range, each optionally with `best: x`.
+_MAPPED: dict[str, int] = {"range": 2, **_ARITY}
 _UNIFORM_HINT = "; a uniform value is written as a range [low, high]"
 #: Longest string quoted whole in a message; longer ones are cut.
 _SHOWN = 40
@@ -45,27 +50,32 @@ class Uncertain:
 
     kind: Kind
     params: tuple[float, ...]
+    stated: float | None = None  # a best guess written with `best:`
 
     @property
     def best(self) -> float:
-        """The best guess, used wherever a single number is needed."""
+        """The best guess, used wherever a single number is needed: stated, else the median."""
+        return self.median if self.stated is None else self.stated
+
+    @property
+    def median(self) -> float:
+        """The distribution's median (for a beta, from SciPy unless it has a closed form)."""
         p = self.params
         match self.kind:
             case "point":
                 return p[0]
-            case "range":
-                return (p[0] + p[1]) / 2
+            case "range" | "normal":
+                return p[0] if self.kind == "normal" else (p[0] + p[1]) / 2
             case "triangular":
-                return p[1]
+                return _triangular_median(*p)
             case "beta":
-                return p[0] / (p[0] + p[1])
-            case "normal":
-                return p[0]
+                return _beta_median(*p)
 
     @property
     def is_uncertain(self) -> bool:
         """Whether sampling can give anything but the best guess."""
-        return self.kind != "point"
+        low, high = self.support
+        return low < high
 
     @property
     def support(self) -> tuple[float, float]:
@@ -102,8 +112,10 @@ class Uncertain:
             case "normal":
                 return rng.normal(p[0], p[1], size)
 
-    def to_data(self) -> float | list[float] | dict[str, list[float]]:
+    def to_data(self) -> float | list[float] | dict[str, float | list[float]]:
         """The YAML form this value was written in."""
+        if self.stated is not None:
+            return {self.kind: list(self.params), "best": self.stated}
         match self.kind:
             case "point":
                 return self.params[0]
@@ -116,9 +128,32 @@ class Uncertain:
         """As the file writes it, every digit kept: `0.3`, `[0.2, 0.4]`, `beta(2, 5)`."""
         if self.kind == "point":
             return number_text(self.params[0])
-        if self.kind == "range":
+        if self.kind == "range" and self.stated is None:
             return f"[{number_text(self.params[0])}, {number_text(self.params[1])}]"
-        return f"{self.kind}({', '.join(number_text(v) for v in self.params)})"
+        shown = f"{self.kind}({', '.join(number_text(v) for v in self.params)})"
+        return shown if self.stated is None else f"{shown}, best {number_text(self.stated)}"
+
+
+def _triangular_median(low: float, mode: float, high: float) -> float:
+    """The median of a triangular distribution (the mode itself when it is symmetric)."""
+    if low == high or 2 * mode == low + high:
+        return mode
+    if 2 * mode > low + high:
+        return low + math.sqrt((high - low) * (mode - low) / 2)
+    return high - math.sqrt((high - low) * (high - mode) / 2)
+
+
+def _beta_median(a: float, b: float) -> float:
+    """The median of a beta distribution: closed forms where they exist, else SciPy's."""
+    if a == b:
+        return 0.5
+    if a == 1:
+        return 1 - 0.5 ** (1 / b)
+    if b == 1:
+        return 0.5 ** (1 / a)
+    from scipy.special import betaincinv  # only here: loading a scenario needs no SciPy
+
+    return float(betaincinv(a, b, 0.5))
 
 
 def point(value: float) -> Uncertain:
@@ -203,20 +238,49 @@ def parse_uncertain(value: Any) -> Uncertain:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return point(number(value))
     if isinstance(value, list):
-        low, high = _numbers(value, 2, "a range [low, high]")
-        if low > high:
-            raise UncertainValueError(
-                f"range is written backwards: [{number_text(low)}, {number_text(high)}] "
-                f"(low comes first: did you mean [{number_text(high)}, {number_text(low)}]?)"
-            )
-        return Uncertain("range", (low, high))
+        return _range(*_numbers(value, 2, "a range [low, high]"))
+    if isinstance(value, dict) and len(value) == 2 and "best" in value:
+        form = next(key for key in value if key != "best")
+        if form not in _MAPPED:
+            hint = _UNIFORM_HINT if form == "uniform" else _near_hint(str(form), _MAPPED)
+            raise _shape_error(_FORMS, value, hint)
+        return _with_best(_mapped(form, value[form]), number(value["best"], ("best",)))
     if isinstance(value, dict) and len(value) == 1:
         ((form, params),) = value.items()
-        if form in _ARITY:
-            return _distribution(form, _numbers(params, _ARITY[form], _SHAPES[form], (form,)))
+        if form in _MAPPED:
+            return _mapped(form, params)
         hint = _UNIFORM_HINT if form == "uniform" else _near_hint(str(form), _ARITY)
         raise _shape_error(_FORMS, value, hint)
     raise _shape_error(_FORMS, value, _quoted_number_hint(value))
+
+
+def _range(low: float, high: float) -> Uncertain:
+    """A uniform range, low first."""
+    if low > high:
+        raise UncertainValueError(
+            f"range is written backwards: [{number_text(low)}, {number_text(high)}] "
+            f"(low comes first: did you mean [{number_text(high)}, {number_text(low)}]?)"
+        )
+    return Uncertain("range", (low, high))
+
+
+def _mapped(form: str, params: Any) -> Uncertain:
+    """A mapping form's distribution: `range: [low, high]` or a named distribution."""
+    if form == "range":
+        return _range(*_numbers(params, 2, "a range [low, high]", (form,)))
+    return _distribution(form, _numbers(params, _ARITY[form], _SHAPES[form], (form,)))
+
+
+def _with_best(value: Uncertain, best: float) -> Uncertain:
+    """A distribution with a stated best guess, which must be a value it can take."""
+    low, high = value.support
+    if not low <= best <= high:
+        raise UncertainValueError(
+            f"best guess {number_text(best)} lies outside {value}, which takes values from "
+            f"{number_text(low)} to {number_text(high)}",
+            path=("best",),
+        )
+    return Uncertain(value.kind, value.params, best)
 
 
 def _distribution(form: str, p: tuple[float, ...]) -> Uncertain:

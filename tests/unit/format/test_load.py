@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from scipy import stats
 
 from guarantees.model import load, loads
 from guarantees.model.errors import ScenarioError
@@ -126,18 +127,54 @@ def test_tags_are_computed_in_option_order() -> None:
     [
         ("0.3", "point", 0.3),
         ("[0.2, 0.4]", "range", 0.3),
-        ("{triangular: [0.1, 0.2, 0.35]}", "triangular", 0.2),
-        ("{beta: [2, 6]}", "beta", 0.25),
+        # Medians from scipy.stats, an implementation independent of the loader's formulas.
+        ("{triangular: [0.1, 0.2, 0.35]}", "triangular", stats.triang(0.4, 0.1, 0.25).median()),
+        ("{triangular: [0.1, 0.3, 0.35]}", "triangular", stats.triang(0.8, 0.1, 0.25).median()),
+        ("{triangular: [0.1, 0.2, 0.3]}", "triangular", 0.2),
+        ("{beta: [2, 6]}", "beta", stats.beta(2, 6).median()),
+        ("{beta: [1, 3]}", "beta", stats.beta(1, 3).median()),
+        ("{beta: [0.5, 1]}", "beta", stats.beta(0.5, 1).median()),
+        ("{beta: [3, 3]}", "beta", 0.5),
         ("{normal: [0.3, 0.05]}", "normal", 0.3),
         ("0", "point", 0.0),
+        ("{triangular: [0.1, 0.2, 0.35], best: 0.2}", "triangular", 0.2),
+        ("{range: [0.1, 0.5], best: 0.2}", "range", 0.2),
+        ("{normal: [0.3, 0.05], best: 0.32}", "normal", 0.32),
     ],
 )
 def test_uncertain_values_and_their_best_guess(written: str, kind: str, best: float) -> None:
-    """Each uncertain form, and the best guess point evaluation uses."""
+    """Each uncertain form, and its best guess: the median, or the one stated with `best:`."""
     text = MINIMAL.replace("deterrence: 0.1", f"deterrence: {written}")
     value = loads(text).options["monitoring"].values["deterrence"]
     assert value.kind == kind
-    assert value.best == pytest.approx(best)
+    assert value.best == pytest.approx(best, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        (
+            "{range: [0.1, 0.5], best: 0.6}",
+            "7:17: 'deterrence' in option 'monitoring': best guess 0.6 lies outside [0.1, 0.5]",
+        ),
+        (
+            "{beta: [2, 2], best: 1.5}",
+            "best guess 1.5 lies outside beta(2, 2), which takes values from 0 to 1",
+        ),
+        (
+            "{triangular: [0.1, 0.2, 0.3], best: x}",
+            "7:53: 'best' in 'deterrence' in option 'monitoring' must be a number (got 'x' (a",
+        ),
+        ("{range: [0.5, 0.1], best: 0.2}", "range is written backwards"),
+        ("{uniform: [0.1, 0.5], best: 0.2}", "a uniform value is written as a range"),
+    ],
+)
+def test_a_stated_best_guess_is_checked(written: str, message: str) -> None:
+    """A stated best guess is a number the distribution can take, reported where written."""
+    text = MINIMAL.replace("deterrence: 0.1", f"deterrence: {written}")
+    with pytest.raises(ScenarioError) as caught:
+        loads(text)
+    assert message in str(caught.value)
 
 
 def test_no_stays_a_string_under_yaml_1_2() -> None:
