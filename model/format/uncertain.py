@@ -148,9 +148,9 @@ def _beta_median(a: float, b: float) -> float:
     if a == b:
         return 0.5
     if a == 1:
-        return 1 - 0.5 ** (1 / b)
+        return 1 - math.pow(0.5, 1 / b)
     if b == 1:
-        return 0.5 ** (1 / a)
+        return math.pow(0.5, 1 / a)
     from scipy.special import betaincinv  # only here: loading a scenario needs no SciPy
 
     return float(betaincinv(a, b, 0.5))
