@@ -128,6 +128,47 @@ def evaluate(
 
 
 @app.command()
+def robustness(
+    files: FilesArg,
+    *,
+    samples: Annotated[
+        int, typer.Option("--samples", "-n", min=1, help="Joint draws of the uncertain values.")
+    ] = 2000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the draws.")] = 1,
+    threshold: Annotated[
+        float,
+        typer.Option(
+            "--threshold", min=0.0, max=1.0, help="List packages acceptable in this share of draws."
+        ),
+    ] = 0.5,
+    fmt: FormatOpt = Format.table,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top", min=1, help="Entries shown per list (table and Markdown: 5; JSON: 1000)."
+        ),
+    ] = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """How likely a deal is across the scenario's own uncertainty, what drives it, and when."""
+    from guarantees.cli.robustness_command import run_robustness
+
+    ok = run_robustness(
+        _expand(files),
+        fmt,
+        samples=samples,
+        seed=seed,
+        threshold=threshold,
+        top=top,
+        output=output,
+        force=force,
+    )
+    if not ok:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
 def explain(
     file: Annotated[str, typer.Argument(metavar="FILE", help="Scenario file.")],
     package: Annotated[

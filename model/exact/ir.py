@@ -199,9 +199,15 @@ def vector(node: Node, packages: Ints, metric: MetricTest | None = None) -> Bool
 def _fold(
     combine: np.ufunc, items: tuple[Node, ...], packages: Ints, metric: MetricTest | None
 ) -> Bools:
+    """Combine the items' outcomes; shapes broadcast (a test on packages meets one on
+    packages and draws in the robustness pass)."""
     out: Bools = vector(items[0], packages, metric)
     for item in items[1:]:
-        combine(out, vector(item, packages, metric), out=out)
+        other = vector(item, packages, metric)
+        if other.shape == out.shape:
+            combine(out, other, out=out)
+        else:
+            out = combine(out, other)
     return out
 
 

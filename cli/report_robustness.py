@@ -1,0 +1,176 @@
+"""The robustness report as a `Report`: the table and Markdown views lay it out.
+
+Shares are printed only as precisely as the draws allow: whole percents, with one decimal
+when the 95% interval is narrower than a percent, and a note when it is wider than five
+points (more draws needed for what is printed).
+"""
+
+from __future__ import annotations
+
+from guarantees.cli.report import Column, Report, Section, Table, package_text, shown
+from guarantees.model.robustness.prim import Rule
+from guarantees.model.robustness.results import Estimate, Robustness
+
+
+def digits(estimates: list[Estimate]) -> int:
+    """Decimals of a percent that every one of the estimates supports (0 or 1)."""
+    narrow = all((e.interval[1] - e.interval[0]) / 2 < 0.005 for e in estimates)
+    return 1 if estimates and narrow else 0
+
+
+def percent(estimate: Estimate, places: int | None = None) -> str:
+    """A share of draws as a percent, with no more digits than its interval supports."""
+    shown = digits([estimate]) if places is None else places
+    return f"{100 * estimate.share:.{shown}f}%"
+
+
+def interval_text(estimate: Estimate) -> str:
+    low, high = estimate.interval
+    return f"95% interval {100 * low:.1f}% to {100 * high:.1f}%"
+
+
+def robustness_report(file: str, result: Robustness, top: int) -> Report:
+    """Every section of `guarantees robustness` for one file."""
+    facts = (
+        f"{result.scenario_id} ({file})",
+        f"{result.samples} draws (seed {result.seed}) of {len(result.uncertain)} uncertain "
+        "values, each from its own distribution, jointly.",
+    )
+    sections = (
+        _deal(result),
+        _packages(result, top),
+        _best(result, top),
+        _actors(result),
+        _concessions(result, top),
+        _drivers(result, top),
+        _rule(result),
+    )
+    return Report(f"Robustness: {result.title}", facts, sections)
+
+
+def _deal(result: Robustness) -> Section:
+    deal = result.deal
+    text = [
+        f"A package acceptable to every actor exists in {percent(deal)} of the draws "
+        f"({deal.hits} of {deal.draws}; {interval_text(deal)})."
+    ]
+    if deal.coarse:
+        text.append(
+            f"Too few draws for whole percents (the interval is wider than 5 points): "
+            f"try --samples {4 * result.samples}."
+        )
+    return Section("Chance of a deal", tuple(text))
+
+
+def _packages(result: Robustness, top: int) -> Section:
+    if not result.packages:
+        return Section("Most robust packages", ("No package is acceptable in any draw.",))
+    places = digits([p.chance for p in result.packages[:top]])
+    rows = tuple(
+        (percent(p.chance, places), package_text(p.options)) for p in result.packages[:top]
+    )
+    robust = len(result.robust)
+    note = (
+        f"{robust} package{'s' * (robust != 1)} acceptable in at least "
+        f"{100 * result.threshold:g}% of the draws (--threshold P)."
+    )
+    return Section(
+        "Most robust packages",
+        ("Share of the draws in which each package is acceptable to every actor.",),
+        Table((Column("chance", numeric=True), Column("package")), rows),
+        (note, *shown(len(result.packages), top, "packages acceptable in some draw")),
+    )
+
+
+def _best(result: Robustness, top: int) -> Section:
+    if not result.best:
+        return Section("Best deal", ("No draw has a deal.",))
+    places = digits([p.chance for p in result.best[:top]])
+    rows = tuple((percent(p.chance, places), package_text(p.options)) for p in result.best[:top])
+    return Section(
+        "Best deal",
+        ("How often each package is the best acceptable one (by the rank key).",),
+        Table((Column("draws", numeric=True), Column("package")), rows),
+        shown(len(result.best), top, "packages"),
+    )
+
+
+def _actors(result: Robustness) -> Section:
+    alone = digits([a.alone for a in result.actors])
+    decisive = digits([a.decisive for a in result.actors])
+    rows = tuple(
+        (a.actor, f"{100 * a.rejects:.0f}%", percent(a.alone, alone), percent(a.decisive, decisive))
+        for a in result.actors
+    )
+    columns = (
+        Column("actor"),
+        Column("rejects", numeric=True),
+        Column("alone in the way", numeric=True),
+        Column("decisive", numeric=True),
+    )
+    return Section(
+        "Actors",
+        (
+            "rejects: share of (feasible package, draw) pairs the actor rejects; alone in the "
+            "way: share of draws where it is the only actor rejecting some feasible package; "
+            "decisive: the same, among the draws without a deal (it alone could open one).",
+        ),
+        Table(columns, rows),
+    )
+
+
+def _concessions(result: Robustness, top: int) -> Section:
+    no_deal = result.samples - result.deal.hits
+    if not result.concessions:
+        return Section("Smallest concessions", ("Every draw has a deal: none is needed.",))
+    rows = tuple((percent(c.chance), "\n".join(c.constraints)) for c in result.concessions[:top])
+    return Section(
+        "Smallest concessions",
+        (
+            f"Over the {no_deal} draws without a deal: how often relaxing these constraints is "
+            "a smallest concession (a draw counts for each concession tied for smallest).",
+        ),
+        Table((Column("draws", numeric=True), Column("relax")), rows),
+        shown(len(result.concessions), top, "concessions"),
+    )
+
+
+def _drivers(result: Robustness, top: int) -> Section:
+    if not result.drivers:
+        return Section("Drivers", ("Every draw has the same outcome: nothing drives it.",))
+    rows = tuple(
+        (f"{d.ks:.2f}", d.name, "higher" if d.direction == "higher" else "lower")
+        for d in result.drivers[:top]
+    )
+    return Section(
+        "Drivers",
+        (
+            "Kolmogorov-Smirnov distance between each value's draws with a deal and without "
+            "(Monte Carlo filtering): 0 no effect, 1 decides alone.",
+        ),
+        Table((Column("KS", numeric=True), Column("value"), Column("a deal when")), rows),
+        shown(len(result.drivers), top, "values"),
+    )
+
+
+def rule_text(rule: Rule) -> tuple[str, ...]:
+    """A PRIM box in words, one restriction per line."""
+    lines = [f"A deal exists in {100 * rule.density:.0f}% of the draws where"]
+    for limit in rule.limits:
+        if limit.low is not None and limit.high is not None:
+            lines.append(f"  {limit.name} is between {limit.low:.3g} and {limit.high:.3g}")
+        elif limit.low is not None:
+            lines.append(f"  {limit.name} >= {limit.low:.3g}")
+        else:
+            lines.append(f"  {limit.name} <= {limit.high:.3g}")
+    lines.append(
+        f"({100 * rule.mass:.0f}% of the draws, holding {100 * rule.coverage:.0f}% of those "
+        f"with a deal), and in {100 * rule.outside:.0f}% of the other draws."
+    )
+    return tuple(lines)
+
+
+def _rule(result: Robustness) -> Section:
+    if result.rule is None:
+        return Section("When a deal exists", ("No rule separates the draws with a deal.",))
+    return Section("When a deal exists (PRIM)", rule_text(result.rule))

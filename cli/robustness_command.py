@@ -1,0 +1,86 @@
+"""`guarantees robustness`: each file's answers across its own uncertain values.
+
+Files are loaded and analysed one by one; an invalid or too large file has its problems
+printed on stderr while the others run, and the exit status says whether all went through.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from guarantees.cli.errors import print_file_error, print_issues
+from guarantees.cli.files import load_file
+from guarantees.cli.formats import Format
+from guarantees.cli.output import Sink
+from guarantees.cli.progress import progress_bar, stderr_is_terminal
+from guarantees.model.errors import GuaranteesError
+from guarantees.model.robustness.results import ROBUSTNESS_SCHEMA, Robustness
+
+DEFAULT_TOP = 5
+
+
+def analyse_file(file: str, samples: int, seed: int, threshold: float) -> Robustness | None:
+    """Load and analyse one file, printing its problems on stderr instead of stopping."""
+    from guarantees.model.robustness.analyse import robustness
+
+    loaded = load_file(file)
+    if loaded.scenario is None:
+        print_issues(loaded.issues)
+        return None
+    try:
+        with progress_bar(f"robustness {file}", enabled=stderr_is_terminal()) as tick:
+            return robustness(
+                loaded.scenario, samples=samples, seed=seed, threshold=threshold, progress=tick
+            )
+    except GuaranteesError as error:
+        print_file_error(file, str(error))
+        return None
+
+
+def run_robustness(
+    files: list[str],
+    fmt: Format,
+    *,
+    samples: int,
+    seed: int,
+    threshold: float,
+    top: int | None,
+    output: Path | None,
+    force: bool,
+) -> bool:
+    """Analyse every file and write the chosen view; True when every file went through."""
+    sink = Sink(output, force=force)
+    entries: list[dict[str, Any]] = []
+    failed = shown = 0
+    for file in files:
+        result = analyse_file(file, samples, seed, threshold)
+        if result is None:
+            failed += 1
+            entries.append({"file": file, "ok": False})
+            continue
+        if fmt is Format.json:
+            entries.append({"file": file, "ok": True, "result": result.to_json(top=top)})
+            continue
+        _emit(sink, file, result, fmt, DEFAULT_TOP if top is None else top, first=not shown)
+        shown += 1
+    if fmt is Format.json:
+        document = {"schema": ROBUSTNESS_SCHEMA, "files": entries}
+        sink.text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    sink.close()
+    return not failed
+
+
+def _emit(sink: Sink, file: str, result: Robustness, fmt: Format, top: int, *, first: bool) -> None:
+    from guarantees.cli.report_robustness import robustness_report
+
+    report = robustness_report(file, result, top)
+    if fmt is Format.markdown:
+        from guarantees.cli.render_markdown import report_markdown
+
+        sink.text(report_markdown(report) if first else "\n" + report_markdown(report))
+        return
+    from guarantees.cli.render_table import report_renderables
+
+    sink.rich(report_renderables(report) if first else ["", *report_renderables(report)])

@@ -1,0 +1,166 @@
+"""`robustness`: the exact engine's answers under many joint draws of the uncertain values."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+import numpy as np
+
+from ..errors import TooLargeError
+from ..exact.compile import CompiledScenario, compile_scenario
+from ..exact.ranking import rank_order
+from ..exact.values import Floats
+from ..format.schema import Scenario
+from .batch import WORD, drawn, low_table, statics, verdicts
+from .drivers import drivers
+from .prim import find_rule
+from .results import (
+    ActorChance,
+    ConcessionChance,
+    ConstraintChance,
+    Estimate,
+    PackageChance,
+    Robustness,
+)
+from .sampling import Slot, draw, slots
+from .tally import FailureSet, Tally
+
+#: Robustness enumerates every package in every draw: it stops here (2^22 packages).
+MAX_OPTIONS = 22
+LOW_BITS = 16
+#: (package, draw) cells held at once per array: bounds the memory of a batch.
+BATCH_CELLS = 1 << 17
+#: Longest package lists kept (by chance); every count is still over all packages.
+LISTED = 1000
+Progress = Callable[[int, int], None]
+
+
+def robustness(
+    scenario: Scenario,
+    *,
+    samples: int,
+    seed: int,
+    threshold: float = 0.5,
+    progress: Progress | None = None,
+) -> Robustness:
+    """Sample every uncertain value jointly `samples` times and evaluate every package in each."""
+    compiled = compile_scenario(scenario)
+    if compiled.n > MAX_OPTIONS:
+        raise TooLargeError(
+            f"scenario '{scenario.id}' has {compiled.n} options: the robustness analysis "
+            f"evaluates all 2^n packages in every draw and stops at {MAX_OPTIONS} options"
+        )
+    chosen = slots(scenario)
+    values = draw(chosen, samples, seed)
+    tally = _pass(compiled, chosen, values, progress)
+    names = [s.name for s in chosen]
+    return _summary(compiled, tally, names, values, seed=seed, threshold=threshold)
+
+
+def _pass(
+    compiled: CompiledScenario,
+    chosen: tuple[Slot, ...],
+    values: Floats,
+    progress: Progress | None,
+) -> Tally:
+    """Every package under every draw, in batches of draws and chunks of packages."""
+    samples = values.shape[0]
+    low = min(compiled.n, LOW_BITS)
+    chunks = [statics(compiled, p << low, low) for p in range(1 << (compiled.n - low))]
+    widest = max(c.rows.size for c in chunks)
+    batch = max(1, min(samples, BATCH_CELLS // max(1, widest)))
+    tally = Tally(compiled, samples)
+    for start in range(0, samples, batch):
+        numbers = drawn(compiled, chosen, values[start : start + batch])
+        lows = [low_table(m, numbers.factors[i], low) for i, m in enumerate(compiled.metrics)]
+        for chunk in chunks:
+            if chunk.rows.size:
+                tally.add(chunk, verdicts(compiled, chunk, numbers, lows), start)
+        if progress is not None:
+            progress(min(start + batch, samples), samples)
+    return tally
+
+
+def _summary(
+    compiled: CompiledScenario,
+    tally: Tally,
+    names: list[str],
+    values: np.ndarray,
+    *,
+    seed: int,
+    threshold: float,
+) -> Robustness:
+    """The estimates of a finished pass."""
+    samples = tally.deal.size
+    no_deal = ~tally.deal
+    pairs = max(1, tally.feasible_pairs)
+    counts = Counter(int(m) for m in tally.best_mask if m >= 0)
+    best = _by_chance(compiled, np.array(sorted(counts), dtype=np.int64), counts, samples)
+    somewhere = np.flatnonzero(tally.accepted)
+    listed = _by_chance(compiled, somewhere, tally.accepted, samples)
+    return Robustness(
+        scenario_id=compiled.scenario.id,
+        title=compiled.scenario.title,
+        samples=samples,
+        seed=seed,
+        threshold=threshold,
+        uncertain=tuple(names),
+        deal=Estimate(int(tally.deal.sum()), samples),
+        packages=listed,
+        robust=[p for p in listed if p.chance.share >= threshold],
+        best=best,
+        actors=tuple(
+            ActorChance(
+                actor,
+                rejects=float(tally.rejects[a] / pairs),
+                alone=Estimate(int(tally.alone[a].sum()), samples),
+                decisive=Estimate(int((tally.alone[a] & no_deal).sum()), int(no_deal.sum())),
+            )
+            for a, actor in enumerate(compiled.actors)
+        ),
+        constraints=tuple(
+            ConstraintChance(test.ref.label, float(tally.fails[k] / pairs))
+            for k, test in enumerate(compiled.constraints)
+        ),
+        concessions=_concessions(compiled, tally, no_deal),
+        drivers=drivers(names, values, tally.deal),
+        rule=find_rule(names, values, tally.deal),
+    )
+
+
+def _by_chance(
+    compiled: CompiledScenario, masks: np.ndarray, counts: object, samples: int
+) -> list[PackageChance]:
+    """Packages by how often they count (most first), then by rank key; at most LISTED."""
+    if masks.size == 0:
+        return []
+    hits = np.array([counts[int(m)] for m in masks], dtype=np.int64)  # type: ignore[index]
+    rank = np.empty(masks.size, dtype=np.int64)
+    rank[rank_order(compiled, masks.astype(np.uint64))] = np.arange(masks.size)
+    order = np.lexsort((rank, -hits))[:LISTED]
+    return [
+        PackageChance(compiled.option_ids(int(masks[i])), Estimate(int(hits[i]), samples))
+        for i in order
+    ]
+
+
+def _concessions(
+    compiled: CompiledScenario, tally: Tally, no_deal: np.ndarray
+) -> tuple[ConcessionChance, ...]:
+    """How often each set of constraints is a smallest concession, over draws without a deal."""
+    found: Counter[FailureSet] = Counter()
+    for d in np.flatnonzero(no_deal):
+        found.update(tally.smallest_sets[d])
+    draws = int(no_deal.sum())
+    labels = [t.ref.label for t in compiled.constraints]
+    ordered = sorted(found.items(), key=lambda item: (-item[1], _members(item[0])))
+    return tuple(
+        ConcessionChance(tuple(labels[k] for k in _members(words)), Estimate(count, draws))
+        for words, count in ordered[:LISTED]
+    )
+
+
+def _members(words: FailureSet) -> tuple[int, ...]:
+    """Constraint indices of a failure set."""
+    return tuple(w * WORD + b for w, word in enumerate(words) for b in range(WORD) if word >> b & 1)

@@ -1,0 +1,245 @@
+"""One batch of draws applied to the packages of one chunk: metric values and verdicts.
+
+Arrays have one row per package and one column per draw. Metric values are built as the
+exact engine builds them (docs/explanation/semantics.md): noisy-or as a product of
+(1 - term) in floating point, sums, maxima and minima on the grid in int64, each compared with
+its bound on the grid. A certain number keeps its exact grid value (`q_exact`); a drawn one is
+put on the grid by `q`. Tests that read no metric are decided once per package (`Statics`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..exact import ir
+from ..exact.compile import CompiledScenario, Test
+from ..exact.values import NEUTRAL, SCALE, CMetric, Floats, Ints, Q, finish, merge, quantize
+from .sampling import Slot
+
+Bools = NDArray[np.bool_]
+Index = NDArray[np.intp]
+Words = NDArray[np.uint64]
+WORD = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """Every number of the scenario under one batch of draws, as the engine combines it."""
+
+    size: int  # draws in the batch
+    factors: tuple[NDArray[Any], ...]  # per metric: (internal option, draw) -> term as combined
+    interactions: tuple[tuple[tuple[int, NDArray[Any]], ...], ...]  # per metric: (mask, term)
+    bounds: tuple[tuple[tuple[int, str, Q], ...], ...]  # per constraint: (metric, side, grid)
+    spans: tuple[Floats, ...]  # per metric: its range in each draw (docs: concessions)
+
+
+def drawn(compiled: CompiledScenario, chosen: tuple[Slot, ...], values: Floats) -> Drawn:
+    """The batch's numbers: `values` holds one row per draw and one column per slot."""
+    size = values.shape[0]
+    column: dict[tuple[str, Any, str], int] = {
+        (s.where, s.owner, s.metric): i for i, s in enumerate(chosen)
+    }
+
+    def sampled(where: str, owner: Any, metric: CMetric) -> Floats | None:
+        i = column.get((where, owner, metric.name))
+        return None if i is None else values[:, i]
+
+    factors, interactions, spans = [], [], []
+    for metric in compiled.metrics:
+        table = np.empty((compiled.n, size), dtype=np.int64 if metric.exact else np.float64)
+        given = np.zeros(compiled.n, dtype=np.bool_)
+        for bit, position in enumerate(compiled.perm):
+            draws = sampled("option", compiled.options[position], metric)
+            given[bit] = draws is not None or not np.isnan(metric.terms[bit])
+            table[bit] = _term(metric, metric.term(bit) if given[bit] else None, draws, size)
+        owners = [
+            i for i, x in enumerate(compiled.scenario.interactions) if metric.name in x.values
+        ]
+        terms = tuple(
+            (mask, _term(metric, term, sampled("interaction", owner, metric), size))
+            for (mask, term), owner in zip(metric.interactions, owners, strict=True)
+        )
+        factors.append(table)
+        interactions.append(terms)
+        spans.append(_spans(metric, [*table[given], *(t for _, t in terms)], size))
+    bounds = tuple(_bounds(compiled, test, sampled, size) for test in compiled.constraints)
+    return Drawn(size, tuple(factors), tuple(interactions), bounds, tuple(spans))
+
+
+def _term(metric: CMetric, certain: float | None, draws: Floats | None, size: int) -> NDArray[Any]:
+    """A term per draw as the metric combines it: (1 - t) for noisy-or, a grid value else.
+
+    `certain` is the term's value as combined (None: the option gives no term), `draws` its
+    drawn values when it is uncertain.
+    """
+    if metric.combine == "noisy_or":
+        if draws is not None:
+            return 1.0 - draws
+        return np.full(size, 1.0 if certain is None else 1.0 - certain)
+    if draws is not None:
+        return quantize(draws)
+    return np.full(size, NEUTRAL[metric.combine] if certain is None else certain, dtype=np.int64)
+
+
+def _bounds(
+    compiled: CompiledScenario,
+    test: Test,
+    sampled: Callable[[str, Any, CMetric], Floats | None],
+    size: int,
+) -> tuple[tuple[int, str, Q], ...]:
+    """A limit's bounds on the grid per draw: as written, or drawn."""
+    out = []
+    for m, side, _, grid in test.bounds:
+        draws = sampled("bound", (test.ref.actor, test.ref.index, side), compiled.metrics[m])
+        out.append(
+            (m, side, np.full(size, grid, dtype=np.int64) if draws is None else quantize(draws))
+        )
+    return tuple(out)
+
+
+def _spans(metric: CMetric, terms: list[NDArray[Any]], size: int) -> Floats:
+    """The metric's range in each draw, measured as `values.metric_span` measures it."""
+    if metric.combine == "noisy_or" or not terms:
+        return np.ones(size)
+    stacked = np.stack(terms).astype(np.float64)
+    if metric.combine == "sum":
+        steps = np.abs(stacked).sum(axis=0)
+    else:
+        steps = np.maximum(stacked.max(axis=0), 0) - np.minimum(stacked.min(axis=0), 0)
+    return np.where(steps > 0, steps / SCALE, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Statics:
+    """What a chunk's packages are whatever the draw: which are feasible by the rules that
+    read no metric, and which constraints that read no metric they fail."""
+
+    prefix: int
+    low: int  # the chunk holds the 2^low packages sharing the prefix's high bits
+    rows: Index  # low parts of the packages feasible by the static rules
+    masks: Ints  # their internal masks
+    words: tuple[Words, ...]  # static failure bits, 64 constraints per word
+    dynamic_rules: tuple[ir.Node, ...]  # failure tests of rules that read a metric
+    dynamic: tuple[int, ...]  # constraints decided per draw (limits, metric conditions)
+
+
+def statics(compiled: CompiledScenario, prefix: int, low: int) -> Statics:
+    """The draw-independent part of one chunk (the packages sharing `prefix`'s high bits)."""
+    masks = np.arange(1 << low, dtype=np.uint64) | np.uint64(prefix)
+    feasible = np.ones(masks.shape, dtype=np.bool_)
+    dynamic_rules = []
+    for rule in compiled.rules:
+        broken = ir.negate(rule.ok)
+        if ir.has_metric(broken):
+            dynamic_rules.append(broken)
+        else:
+            feasible &= ~ir.vector(broken, masks)
+    rows = np.flatnonzero(feasible)
+    kept = masks[rows]
+    words = [np.zeros(rows.size, dtype=np.uint64) for _ in range(_word_count(compiled))]
+    dynamic = []
+    for k, test in enumerate(compiled.constraints):
+        if test.bounds or ir.has_metric(test.ok):
+            dynamic.append(k)
+            continue
+        fail = ir.vector(ir.negate(test.ok), kept)
+        words[k // WORD] |= fail.astype(np.uint64) << np.uint64(k % WORD)
+    return Statics(prefix, low, rows, kept, tuple(words), tuple(dynamic_rules), tuple(dynamic))
+
+
+def _word_count(compiled: CompiledScenario) -> int:
+    return max(1, -(-len(compiled.constraints) // WORD))
+
+
+@dataclass(frozen=True, slots=True)
+class Verdicts:
+    """A chunk's packages under a batch of draws: (package, draw) arrays."""
+
+    feasible: Bools  # (rows, draws), or (rows, 1) when no rule reads a metric
+    words: tuple[Words, ...]  # failed constraints, 64 per word
+    shift: Floats  # the shift of the package's failure set (docs: concessions)
+    benefit: Q  # oriented grid values: higher is better
+    risk: Q
+
+
+def verdicts(
+    compiled: CompiledScenario, chunk: Statics, batch: Drawn, lows: list[NDArray[Any]]
+) -> Verdicts:
+    """Every verdict of the chunk's feasible packages under the batch's draws."""
+    on_grid: dict[int, Q] = {}
+
+    def q(m: int) -> Q:
+        if m not in on_grid:
+            on_grid[m] = _values(
+                compiled.metrics[m], chunk, batch.factors[m], batch.interactions[m], lows[m]
+            )
+        return on_grid[m]
+
+    def compare(node: ir.MetricCmp) -> Bools:
+        return ir.q_compare(q(node.metric), node.op, node.grid)
+
+    rows = chunk.rows.size
+    feasible = np.ones((rows, 1), dtype=np.bool_)
+    for broken in chunk.dynamic_rules:
+        feasible = feasible & ~_broadcast(ir.vector(broken, chunk.masks, compare), rows)
+    words = [np.repeat(w[:, None], batch.size, axis=1) for w in chunk.words]
+    shift = np.zeros((rows, batch.size))
+    for k in chunk.dynamic:
+        test = compiled.constraints[k]
+        if test.bounds:
+            fail = np.zeros((rows, batch.size), dtype=np.bool_)
+            for m, side, grid in batch.bounds[k]:
+                value = q(m)
+                gap = (grid[None, :] - value) if side == "min" else (value - grid[None, :])
+                miss = gap > 0
+                fail |= miss
+                shift += np.where(miss, gap / SCALE, 0.0) / batch.spans[m][None, :]
+        else:
+            fail = _broadcast(ir.vector(ir.negate(test.ok), chunk.masks, compare), rows)
+        words[k // WORD] |= fail.astype(np.uint64) << np.uint64(k % WORD)
+    b, r = compiled.benefit, compiled.risk
+    benefit = q(b) if compiled.metrics[b].higher else -q(b)
+    risk = q(r) if compiled.metrics[r].higher else -q(r)
+    return Verdicts(feasible, tuple(words), shift, benefit, risk)
+
+
+def _broadcast(outcome: Bools, rows: int) -> Bools:
+    """A test's outcome as a (rows, draws) or (rows, 1) array."""
+    return outcome if outcome.ndim == 2 else outcome.reshape(rows, 1)
+
+
+def low_table(metric: CMetric, factors: NDArray[Any], low: int) -> NDArray[Any]:
+    """Partial values over the low options for every low part, per draw: (2^low, draws).
+
+    Built by doubling: the packages holding option b are those without it, combined with b.
+    """
+    table = np.full((1, factors.shape[1]), NEUTRAL[metric.combine], dtype=factors.dtype)
+    for bit in range(low):
+        table = np.concatenate([table, merge(metric.combine, table, factors[bit][None, :])])
+    return table
+
+
+def _values(
+    metric: CMetric,
+    chunk: Statics,
+    factors: NDArray[Any],
+    interactions: tuple[tuple[int, NDArray[Any]], ...],
+    low_partials: NDArray[Any],
+) -> Q:
+    """Grid values of the chunk's packages: low partials, the prefix's options, interactions."""
+    partial = low_partials[chunk.rows]
+    for bit in range(chunk.low, factors.shape[0]):
+        if chunk.prefix >> bit & 1:
+            partial = merge(metric.combine, partial, factors[bit][None, :])
+    for mask, term in interactions:
+        present = (chunk.masks & np.uint64(mask)) == np.uint64(mask)
+        if present.any():
+            partial = np.where(
+                present[:, None], merge(metric.combine, partial, term[None, :]), partial
+            )
+    return finish(metric.combine, partial)
