@@ -184,9 +184,10 @@ def verdicts(
         return ir.q_compare(q(node.metric), node.op, node.grid)
 
     rows = chunk.rows.size
+    column = chunk.masks[:, None]  # tests that read no metric give one value per row
     feasible = np.ones((rows, 1), dtype=np.bool_)
     for broken in chunk.dynamic_rules:
-        feasible = feasible & ~_broadcast(ir.vector(broken, chunk.masks, compare), rows)
+        feasible = feasible & ~ir.vector(broken, column, compare)
     words = [np.repeat(w[:, None], batch.size, axis=1) for w in chunk.words]
     shift = np.zeros((rows, batch.size))
     for k in chunk.dynamic:
@@ -200,17 +201,12 @@ def verdicts(
                 fail |= miss
                 shift += np.where(miss, gap / SCALE, 0.0) / batch.spans[m][None, :]
         else:
-            fail = _broadcast(ir.vector(ir.negate(test.ok), chunk.masks, compare), rows)
+            fail = np.broadcast_to(ir.vector(ir.negate(test.ok), column, compare), shift.shape)
         words[k // WORD] |= fail.astype(np.uint64) << np.uint64(k % WORD)
     b, r = compiled.benefit, compiled.risk
     benefit = q(b) if compiled.metrics[b].higher else -q(b)
     risk = q(r) if compiled.metrics[r].higher else -q(r)
     return Verdicts(feasible, tuple(words), shift, benefit, risk)
-
-
-def _broadcast(outcome: Bools, rows: int) -> Bools:
-    """A test's outcome as a (rows, draws) or (rows, 1) array."""
-    return outcome if outcome.ndim == 2 else outcome.reshape(rows, 1)
 
 
 def low_table(metric: CMetric, factors: NDArray[Any], low: int) -> NDArray[Any]:
