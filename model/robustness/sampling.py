@@ -41,10 +41,15 @@ def slots(scenario: Scenario) -> tuple[Slot, ...]:
     return tuple(_slots(scenario))
 
 
-def _domain(scenario: Scenario, metric: str) -> tuple[float, float]:
-    """Where a metric's numbers may lie: a probability for noisy-or, else the number range."""
+#: The largest float below 1: a noisy-or term lies in [0, 1), as the format says.
+_BELOW_ONE = float(np.nextafter(1.0, 0.0))
+
+
+def _domain(scenario: Scenario, metric: str, *, bound: bool = False) -> tuple[float, float]:
+    """Where a metric's numbers may lie, as the format says: a probability for noisy-or
+    ([0, 1) for a term, [0, 1] for a bound), else the number range."""
     if scenario.metrics[metric].combine == "noisy_or":
-        return (0.0, 1.0)
+        return (0.0, 1.0 if bound else _BELOW_ONE)
     return (-float(LARGEST), float(LARGEST))
 
 
@@ -67,7 +72,7 @@ def _slots(scenario: Scenario) -> Iterator[Slot]:
                 for side in ("min", "max"):
                     value = getattr(bound, side)
                     if value is not None and value.is_uncertain:
-                        low, high = _domain(scenario, metric)
+                        low, high = _domain(scenario, metric, bound=True)
                         owner = (actor_id, index, side)
                         name = f"{label}.{metric}.{side}"
                         yield Slot("bound", name, metric, value, low, high, owner)

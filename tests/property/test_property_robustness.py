@@ -182,7 +182,5 @@ def test_draws_stay_in_the_metric_domain() -> None:
         )
     )
     values = draw(slots(scenario), 5000, 3)
-    assert values.min() >= 0.0
-    assert values.max() <= 1.0
-    assert np.any(values == 0.0)
-    assert np.any(values == 1.0)
+    assert values.min() == 0.0  # clipped at both ends, as the format's [0, 1) for a term
+    assert values.max() == np.nextafter(1.0, 0.0)
