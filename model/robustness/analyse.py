@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable
 
@@ -11,8 +12,9 @@ from ..errors import TooLargeError
 from ..exact.compile import CompiledScenario, compile_scenario
 from ..exact.ranking import rank_order
 from ..exact.values import Floats
+from ..exact.workers import can_fork, run_shares
 from ..format.schema import Scenario
-from .batch import WORD, drawn, low_table, statics, verdicts
+from .batch import WORD, Verdicts, drawn, low_table, statics
 from .drivers import drivers
 from .prim import find_rule
 from .results import (
@@ -29,8 +31,10 @@ from .tally import FailureSet, Tally
 #: Robustness enumerates every package in every draw: it stops here (2^22 packages).
 MAX_OPTIONS = 22
 LOW_BITS = 16
+#: Fewer (package, draw) cells than this stay in one process: forking would cost more.
+PARALLEL = 1 << 24
 #: (package, draw) cells held at once per array: bounds the memory of a batch.
-BATCH_CELLS = 1 << 17
+BATCH_CELLS = 1 << 20
 #: Longest package lists kept (by chance); every count is still over all packages.
 LISTED = 1000
 Progress = Callable[[int, int], None]
@@ -42,6 +46,7 @@ def robustness(
     samples: int,
     seed: int,
     threshold: float = 0.5,
+    jobs: int = 1,
     progress: Progress | None = None,
 ) -> Robustness:
     """Sample every uncertain value jointly `samples` times and evaluate every package in each."""
@@ -53,12 +58,40 @@ def robustness(
         )
     chosen = slots(scenario)
     values = draw(chosen, samples, seed)
-    tally = _pass(compiled, chosen, values, progress)
+    tally = _pass(compiled, chosen, values, progress, jobs)
     names = [s.name for s in chosen]
     return _summary(compiled, tally, names, values, seed=seed, threshold=threshold)
 
 
 def _pass(
+    compiled: CompiledScenario,
+    chosen: tuple[Slot, ...],
+    values: Floats,
+    progress: Progress | None,
+    jobs: int,
+) -> Tally:
+    """Every package under every draw; with several jobs, each process takes a run of draws."""
+    samples = values.shape[0]
+    jobs = min(jobs, samples) if can_fork() and samples * 2**compiled.n >= PARALLEL else 1
+    if jobs <= 1:
+        return _run(compiled, chosen, values, progress)
+    edges = np.linspace(0, samples, jobs + 1).astype(int)
+    shares = [(int(a), int(b)) for a, b in itertools.pairwise(edges)]
+
+    def work(share: tuple[int, int], tick: Callable[[], None]) -> Tally:
+        told = [0]
+
+        def report(done: int, _: int) -> None:  # a tick per draw done
+            for _ in range(done - told[0]):
+                tick()
+            told[0] = done
+
+        return _run(compiled, chosen, values[share[0] : share[1]], report)
+
+    return Tally.joined(run_shares(work, shares, progress=progress, total=samples))
+
+
+def _run(
     compiled: CompiledScenario,
     chosen: tuple[Slot, ...],
     values: Floats,
@@ -76,7 +109,7 @@ def _pass(
         lows = [low_table(m, numbers.factors[i], low) for i, m in enumerate(compiled.metrics)]
         for chunk in chunks:
             if chunk.rows.size:
-                tally.add(chunk, verdicts(compiled, chunk, numbers, lows), start)
+                tally.add(chunk, Verdicts(compiled, chunk, numbers, lows), start)
         if progress is not None:
             progress(min(start + batch, samples), samples)
     return tally

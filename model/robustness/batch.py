@@ -156,67 +156,89 @@ def _word_count(compiled: CompiledScenario) -> int:
     return max(1, -(-len(compiled.constraints) // WORD))
 
 
-@dataclass(frozen=True, slots=True)
 class Verdicts:
-    """A chunk's packages under a batch of draws: (package, draw) arrays."""
+    """A chunk's packages under a batch of draws, as (package, draw) arrays.
 
-    feasible: Bools  # (rows, draws), or (rows, 1) when no rule reads a metric
-    words: tuple[Words, ...]  # failed constraints, 64 per word
-    shift: Floats  # the shift of the package's failure set (docs: concessions)
-    benefit: Q  # oriented grid values: higher is better
-    risk: Q
+    Failures are decided for every cell; shifts and the trade-off axes are worked out only at
+    the cells asked for (few: the candidates for a smallest concession or a best deal).
+    """
 
+    def __init__(
+        self, compiled: CompiledScenario, chunk: Statics, batch: Drawn, lows: list[NDArray[Any]]
+    ) -> None:
+        self.compiled, self.chunk, self.batch, self.lows = compiled, chunk, batch, lows
+        self._q: dict[int, Q] = {}
+        self.shape = (chunk.rows.size, batch.size)
+        column = chunk.masks[:, None]  # tests that read no metric give one value per row
+        feasible = np.ones((chunk.rows.size, 1), dtype=np.bool_)
+        for broken in chunk.dynamic_rules:
+            feasible = feasible & ~ir.vector(broken, column, self._compare)
+        self.feasible: Bools = feasible  # (rows, draws), or (rows, 1) when no rule reads a metric
+        self.fails: dict[int, Bools] = {k: self._fail(k, column) for k in chunk.dynamic}
+        words = [np.repeat(w[:, None], batch.size, axis=1) for w in chunk.words]
+        for k, fail in self.fails.items():
+            words[k // WORD] |= fail.astype(np.uint64) << np.uint64(k % WORD)
+        self.words: tuple[Words, ...] = tuple(words)
 
-def verdicts(
-    compiled: CompiledScenario, chunk: Statics, batch: Drawn, lows: list[NDArray[Any]]
-) -> Verdicts:
-    """Every verdict of the chunk's feasible packages under the batch's draws."""
-    on_grid: dict[int, Q] = {}
-
-    def q(m: int) -> Q:
-        if m not in on_grid:
-            on_grid[m] = _values(
-                compiled.metrics[m], chunk, batch.factors[m], batch.interactions[m], lows[m]
+    def q(self, m: int) -> Q:
+        """Every cell's value of metric m on the grid."""
+        if m not in self._q:
+            b = self.batch
+            self._q[m] = _values(
+                self.compiled.metrics[m], self.chunk, b.factors[m], b.interactions[m], self.lows[m]
             )
-        return on_grid[m]
+        return self._q[m]
 
-    def compare(node: ir.MetricCmp) -> Bools:
-        return ir.q_compare(q(node.metric), node.op, node.grid)
+    def _compare(self, node: ir.MetricCmp) -> Bools:
+        return ir.q_compare(self.q(node.metric), node.op, node.grid)
 
-    rows = chunk.rows.size
-    column = chunk.masks[:, None]  # tests that read no metric give one value per row
-    feasible = np.ones((rows, 1), dtype=np.bool_)
-    for broken in chunk.dynamic_rules:
-        feasible = feasible & ~ir.vector(broken, column, compare)
-    words = [np.repeat(w[:, None], batch.size, axis=1) for w in chunk.words]
-    shift = np.zeros((rows, batch.size))
-    for k in chunk.dynamic:
-        test = compiled.constraints[k]
-        if test.bounds:
-            fail = np.zeros((rows, batch.size), dtype=np.bool_)
-            for m, side, grid in batch.bounds[k]:
-                value = q(m)
-                gap = (grid[None, :] - value) if side == "min" else (value - grid[None, :])
-                miss = gap > 0
-                fail |= miss
-                shift += np.where(miss, gap / SCALE, 0.0) / batch.spans[m][None, :]
-        else:
-            fail = np.broadcast_to(ir.vector(ir.negate(test.ok), column, compare), shift.shape)
-        words[k // WORD] |= fail.astype(np.uint64) << np.uint64(k % WORD)
-    b, r = compiled.benefit, compiled.risk
-    benefit = q(b) if compiled.metrics[b].higher else -q(b)
-    risk = q(r) if compiled.metrics[r].higher else -q(r)
-    return Verdicts(feasible, tuple(words), shift, benefit, risk)
+    def _fail(self, k: int, column: Ints) -> Bools:
+        """Which cells fail constraint k (a limit, or a condition that reads a metric)."""
+        if not self.compiled.constraints[k].bounds:
+            return np.broadcast_to(
+                ir.vector(ir.negate(self.compiled.constraints[k].ok), column, self._compare),
+                self.shape,
+            )
+        fail = np.zeros(self.shape, dtype=np.bool_)
+        for m, side, grid in self.batch.bounds[k]:
+            value = self.q(m)
+            fail |= value < grid[None, :] if side == "min" else value > grid[None, :]
+        return fail
+
+    def shift(self, rows: Index, draws: Index) -> Floats:
+        """The shift of the cells (rows[i], draws[i]): every missed bound's shortfall as a share
+        of its metric's range (docs: concessions)."""
+        total = np.zeros(rows.size)
+        for k in self.chunk.dynamic:
+            for m, side, grid in self.batch.bounds[k]:
+                value, bound = self.q(m)[rows, draws], grid[draws]
+                gap = bound - value if side == "min" else value - bound
+                total += np.where(gap > 0, gap / SCALE, 0.0) / self.batch.spans[m][draws]
+        return total
+
+    def axes(self, rows: Index, draws: Index) -> tuple[Q, Q]:
+        """Oriented grid (benefit, risk) of the cells: higher is better on both."""
+        out = []
+        for m in (self.compiled.benefit, self.compiled.risk):
+            value = self.q(m)[rows, draws]
+            out.append(value if self.compiled.metrics[m].higher else -value)
+        return out[0], out[1]
 
 
 def low_table(metric: CMetric, factors: NDArray[Any], low: int) -> NDArray[Any]:
     """Partial values over the low options for every low part, per draw: (2^low, draws).
 
-    Built by doubling: the packages holding option b are those without it, combined with b.
+    Built by doubling, in place: the packages holding option b are those without it,
+    combined with b.
     """
-    table = np.full((1, factors.shape[1]), NEUTRAL[metric.combine], dtype=factors.dtype)
+    table = np.empty((1 << low, factors.shape[1]), dtype=factors.dtype)
+    table[0] = NEUTRAL[metric.combine]
+    ufunc = {"noisy_or": np.multiply, "sum": np.add, "max": np.maximum}.get(
+        metric.combine, np.minimum
+    )
     for bit in range(low):
-        table = np.concatenate([table, merge(metric.combine, table, factors[bit][None, :])])
+        half = 1 << bit
+        ufunc(table[:half], factors[bit][None, :], out=table[half : 2 * half])
     return table
 
 

@@ -13,8 +13,8 @@ from numpy.typing import NDArray
 
 from ..exact.compile import CompiledScenario
 from ..exact.ranking import reversed_positions
-from ..exact.values import Q, quantize
-from .batch import WORD, Bools, Statics, Verdicts
+from ..exact.values import quantize
+from .batch import WORD, Bools, Index, Statics, Verdicts, Words
 
 _LOWEST = np.iinfo(np.int64).min
 _HIGHEST = np.iinfo(np.int64).max
@@ -44,70 +44,137 @@ class Tally:
         size = np.bitwise_count(all_masks).astype(np.int64)
         self._static_rank = (size << n) | ((1 << n) - 1 - reverse)  # smaller is better
 
+    @classmethod
+    def joined(cls, parts: list[Tally]) -> Tally:
+        """The tally of consecutive runs of draws, counted apart (each by its own process)."""
+        whole = parts[0]
+        for part in parts[1:]:
+            whole.deal = np.concatenate([whole.deal, part.deal])
+            whole.accepted += part.accepted
+            whole.feasible_pairs += part.feasible_pairs
+            whole.fails += part.fails
+            whole.rejects += part.rejects
+            whole.alone = np.concatenate([whole.alone, part.alone], axis=1)
+            whole.best_key = np.concatenate([whole.best_key, part.best_key], axis=1)
+            whole.best_mask = np.concatenate([whole.best_mask, part.best_mask])
+            whole.smallest = np.concatenate([whole.smallest, part.smallest], axis=1)
+            whole.smallest_sets += part.smallest_sets
+        return whole
+
     def add(self, chunk: Statics, v: Verdicts, start: int) -> None:
         """Count one chunk under the batch of draws starting at draw `start`."""
-        draws = slice(start, start + v.shift.shape[1])
-        feasible = np.broadcast_to(v.feasible, v.shift.shape)
-        failed = _any_set(v.words)
-        accept = feasible & ~failed
-        self.deal[draws] |= accept.any(axis=0)
-        packages = chunk.masks.astype(np.int64)
-        self.accepted[packages] += accept.sum(axis=1)
-        self.feasible_pairs += int(feasible.sum())
+        draws = slice(start, start + v.shape[1])
+        feasible = np.broadcast_to(v.feasible, v.shape)
+        per_row = feasible.sum(axis=1)  # feasible draws of each package
+        self.feasible_pairs += int(per_row.sum())
+        self._constraints(chunk, v, feasible, per_row)
+        clean = np.flatnonzero(_any_set(chunk.words) == 0)  # no failure whatever the draw
+        if clean.size:
+            accept = feasible[clean] & ~_any_set(tuple(w[clean] for w in v.words))
+            self.deal[draws] |= accept.any(axis=0)
+            self.accepted[chunk.masks[clean].astype(np.int64)] += accept.sum(axis=1)
+            self._best(chunk, v, clean, accept, start)
+        for a in range(len(self._actor_words)):
+            self._actor(a, chunk, v, feasible=feasible, per_row=per_row, draws=draws)
+        self._concessions(v, feasible, start)
+
+    def _constraints(
+        self, chunk: Statics, v: Verdicts, feasible: Bools, per_row: NDArray[np.int64]
+    ) -> None:
+        """Failures of each constraint over feasible cells: counted once per package when
+        the constraint reads no metric."""
         for k in range(self.fails.size):
-            bit = (v.words[k // WORD] >> np.uint64(k % WORD)) & np.uint64(1)
-            self.fails[k] += int(np.count_nonzero(bit.astype(np.bool_) & feasible))
-        for a, mine in enumerate(self._actor_words):
-            rejected = feasible & _any_set(v.words, mine)
+            if k in v.fails:
+                self.fails[k] += int(np.count_nonzero(v.fails[k] & feasible))
+            else:
+                bit = (chunk.words[k // WORD] >> np.uint64(k % WORD)) & np.uint64(1)
+                self.fails[k] += int(per_row[bit == 1].sum())
+
+    def _actor(
+        self,
+        a: int,
+        chunk: Statics,
+        v: Verdicts,
+        *,
+        feasible: Bools,
+        per_row: NDArray[np.int64],
+        draws: slice,
+    ) -> None:
+        """An actor's rejections, and the draws where it alone rejects some package."""
+        mine = self._actor_words[a]
+        static = _any_set(chunk.words, mine)
+        self.rejects[a] += int(per_row[static].sum())
+        dynamic = [fail for k, fail in v.fails.items() if self.compiled.constraints[k].actor == a]
+        if dynamic:
+            rejected = np.logical_or.reduce(dynamic) & feasible & ~static[:, None]
             self.rejects[a] += int(np.count_nonzero(rejected))
-            others = _any_set(v.words, tuple(~w for w in mine))
-            self.alone[a, draws] |= (rejected & ~others).any(axis=0)
-        self._best(accept, packages, v, draws)
-        self._concessions(feasible, failed, v, draws)
+        others = tuple(~w for w in mine)
+        rows = np.flatnonzero(~_any_set(chunk.words, others))  # no failure of another's yet
+        if rows.size:
+            words = tuple(w[rows] for w in v.words)
+            alone = feasible[rows] & _any_set(words, mine) & ~_any_set(words, others)
+            self.alone[a, draws] |= alone.any(axis=0)
 
-    def _best(self, accept: Bools, packages: NDArray[np.int64], v: Verdicts, draws: slice) -> None:
-        """Keep each draw's best acceptable package by rank key."""
-        if not accept.any():
+    def _best(
+        self, chunk: Statics, v: Verdicts, clean: NDArray[np.intp], accept: Bools, start: int
+    ) -> None:
+        """Keep each draw's best acceptable package by rank key (docs: orders)."""
+        at, draw = np.nonzero(accept)
+        if at.size == 0:
             return
-        candidates = accept.copy()
-        keys = []
-        for key in (v.benefit, v.risk, -self._static_rank[packages][:, None]):
-            held = np.where(candidates, key, _LOWEST)
-            top = held.max(axis=0)
-            candidates &= held == top[None, :]
-            keys.append(top)
-        row = candidates.argmax(axis=0)
-        found = np.stack(keys)
-        mine = self.best_key[:, draws]
-        better = _lexicographic_greater(found, mine) & accept.any(axis=0)
-        mine[:, better] = found[:, better]
-        self.best_mask[draws] = np.where(better, packages[row], self.best_mask[draws])
+        rows = clean[at]
+        benefit, risk = v.axes(rows, draw)
+        packages = chunk.masks[rows].astype(np.int64)
+        keys = np.stack([benefit, risk, -self._static_rank[packages]])
+        order = np.lexsort((keys[2], keys[1], keys[0], draw))
+        last = np.flatnonzero(np.append(draw[order][1:] != draw[order][:-1], True))
+        top = order[last]  # the best cell of each draw that has one
+        where = start + draw[top]
+        better = _lexicographic_greater(keys[:, top], self.best_key[:, where])
+        self.best_key[:, where[better]] = keys[:, top[better]]
+        self.best_mask[where[better]] = packages[top[better]]
 
-    def _concessions(self, feasible: Bools, failed: Bools, v: Verdicts, draws: slice) -> None:
+    def _concessions(self, v: Verdicts, feasible: Bools, start: int) -> None:
         """Keep each draw's smallest failure sets: fewest constraints, then least q(shift)."""
-        size = sum((np.bitwise_count(w).astype(np.int64) for w in v.words), np.zeros(1, np.int64))
-        size = np.broadcast_to(size, v.shift.shape)
-        candidates = feasible & failed
-        if not candidates.any():
-            return
-        held = np.where(candidates, size, _HIGHEST)
+        size = np.zeros(v.shape, dtype=np.int64)
+        for w in v.words:
+            size += np.bitwise_count(w)
+        held = np.where(feasible & (size > 0), size, _HIGHEST)
         least = held.min(axis=0)
-        candidates = candidates & (held == least[None, :])
-        shift: Q = np.where(candidates, quantize(v.shift), _HIGHEST)
-        least_shift = shift.min(axis=0)
-        candidates &= shift == least_shift[None, :]
+        rows, draw = np.nonzero((held == least[None, :]) & (least[None, :] < _HIGHEST))
+        if rows.size == 0:
+            return
+        shift = quantize(v.shift(rows, draw))
+        least_shift = np.full(least.size, _HIGHEST, dtype=np.int64)
+        np.minimum.at(least_shift, draw, shift)
+        keep = shift == least_shift[draw]
+        rows, draw = rows[keep], draw[keep]
         found = np.stack([least, least_shift])
-        mine = self.smallest[:, draws]
-        for d in np.flatnonzero(candidates.any(axis=0)):
-            here, kept = tuple(found[:, d]), tuple(mine[:, d])
-            if here > kept:
+        for d, *words in _distinct(draw, [w[rows, draw] for w in v.words], least.size):
+            here = (int(found[0, d]), int(found[1, d]))
+            mine = (int(self.smallest[0, start + d]), int(self.smallest[1, start + d]))
+            if here > mine:
                 continue
-            sets = self.smallest_sets[draws.start + d]
-            if here < kept:
-                sets.clear()
-                mine[:, d] = found[:, d]
-            rows = np.flatnonzero(candidates[:, d])
-            sets.update(zip(*(w[rows, d].tolist() for w in v.words), strict=True))
+            if here < mine:
+                self.smallest_sets[start + d].clear()
+                self.smallest[:, start + d] = here
+            self.smallest_sets[start + d].add(tuple(words))
+
+
+def _distinct(draw: Index, words: list[Words], draws: int) -> list[list[int]]:
+    """The distinct (draw, failure words...) among cells, as lists of Python ints.
+
+    Failure sets of one constraint (the usual smallest concession) are told apart by
+    counting, in linear time; larger ones by sorting.
+    """
+    single = len(words) == 1 and bool(np.all(np.bitwise_count(words[0]) == 1))
+    if single:
+        bit = np.frexp(words[0].astype(np.float64))[1] - 1  # a power of two is exact
+        present = np.bincount(draw * WORD + bit, minlength=draws * WORD).reshape(draws, WORD)
+        pairs = np.argwhere(present)
+        return [[int(d), 1 << int(b)] for d, b in pairs]
+    cells = np.stack([draw, *(w.view(np.int64) for w in words)], axis=1)
+    return [[d, *(x % (1 << WORD) for x in rest)] for d, *rest in np.unique(cells, axis=0).tolist()]
 
 
 def _actor_words(compiled: CompiledScenario) -> tuple[tuple[np.uint64, ...], ...]:
