@@ -22,13 +22,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import scenario as generated  # noqa: E402
+from generate import scenario as generated
 
-from guarantees.model import loads  # noqa: E402
-from guarantees.model.exact.evaluate import evaluate  # noqa: E402
-from guarantees.model.format.schema import Scenario  # noqa: E402
-from guarantees.model.robustness.analyse import robustness  # noqa: E402
-from guarantees.model.robustness.sampling import draw, slots  # noqa: E402
+from guarantees.model import loads
+from guarantees.model.exact.evaluate import evaluate
+from guarantees.model.format.schema import Scenario
+from guarantees.model.robustness.analyse import robustness
+from guarantees.model.robustness.sampling import draw, slots
 
 
 def uncertain(doc: dict[str, Any]) -> dict[str, Any]:
@@ -86,22 +86,28 @@ def per_draw_loop(scenario: Scenario, doc: dict[str, Any], samples: int, seed: i
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--options", type=int, nargs="+", default=[12, 16])
     parser.add_argument("--actors", type=int, default=8)
     parser.add_argument("--samples", type=int, default=10_000)
     parser.add_argument("--loop-draws", type=int, default=20, help="draws timed in the loop")
     parser.add_argument("--quick", action="store_true", help="12 options, 2,000 draws")
+    parser.add_argument("--jobs", type=int, default=2, help="processes of the robustness pass")
     args = parser.parse_args()
     if args.quick:
         args.options, args.samples = [12], 2000
-    print("| options | actors | draws | package-draws | robustness | peak memory | per-draw loop (scaled) | speed-up |")
+    print(
+        "| options | actors | draws | package-draws | robustness | peak memory "
+        "| per-draw loop (scaled) | speed-up |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for n in args.options:
         doc = uncertain(generated(n, 0, args.actors))
         scenario = loads(_yaml(doc))
         start = time.perf_counter()
-        robustness(scenario, samples=args.samples, seed=1)
+        robustness(scenario, samples=args.samples, seed=1, jobs=args.jobs)
         ours = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         loop = per_draw_loop(scenario, doc, args.loop_draws, 1) * args.samples / args.loop_draws

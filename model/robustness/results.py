@@ -41,7 +41,9 @@ class Estimate:
             return (0.0, 1.0)
         centre = (p + z * z / (2 * n)) / (1 + z * z / n)
         half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-        return (max(0.0, centre - half), min(1.0, centre + half))
+        low = 0.0 if self.hits == 0 else max(0.0, centre - half)  # exact at the ends
+        high = 1.0 if self.hits == n else min(1.0, centre + half)
+        return (low, high)
 
     @property
     def coarse(self) -> bool:
