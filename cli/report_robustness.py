@@ -19,14 +19,25 @@ def digits(estimates: list[Estimate]) -> int:
 
 
 def percent(estimate: Estimate, places: int | None = None) -> str:
-    """A share of draws as a percent, with no more digits than its interval supports."""
+    """A share of draws as a percent, with no more digits than its interval supports;
+    none and all of the draws said as 0% and 100%."""
+    if estimate.hits in (0, estimate.draws):
+        return "0%" if estimate.hits == 0 else "100%"
     shown = digits([estimate]) if places is None else places
     return f"{100 * estimate.share:.{shown}f}%"
 
 
+def _bound(share: float) -> str:
+    """An end of an interval: one decimal of a percent, two significant digits below 1%."""
+    value = 100 * share
+    if value in (0, 100):
+        return f"{value:.0f}%"
+    return f"{value:.2g}%" if value < 1 else f"{value:.1f}%"
+
+
 def interval_text(estimate: Estimate) -> str:
     low, high = estimate.interval
-    return f"95% interval {100 * low:.1f}% to {100 * high:.1f}%"
+    return f"95% interval {_bound(low)} to {_bound(high)}"
 
 
 def robustness_report(file: str, result: Robustness, top: int) -> Report:

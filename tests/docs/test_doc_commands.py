@@ -1,6 +1,7 @@
 """Every command in the teaching material runs, and prints what the page quotes.
 
-Pages: docs/tutorial.md, docs/scenarios.md and docs/exercises/NN-*.md. Each page is run on
+Pages: docs/tutorial.md, docs/scenarios.md, docs/explanation/robustness.md and
+docs/exercises/NN-*.md. Each page is run on
 its own, in order, from the root of a fresh copy of the repository's `scenarios/` and
 `docs/exercises/` (so commands that write files never touch the repository), in-process
 with a console 100 columns wide and colour forced off.
@@ -51,6 +52,7 @@ EXERCISES = DOCS / "exercises"
 PAGES = [
     DOCS / "tutorial.md",
     DOCS / "scenarios.md",
+    DOCS / "explanation" / "robustness.md",
     *sorted(EXERCISES.glob("[0-9][0-9]-*.md")),
 ]
 SOLUTIONS = sorted(EXERCISES.glob("[0-9][0-9]-solution*.yaml"))
