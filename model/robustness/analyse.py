@@ -23,6 +23,7 @@ from .results import (
     ConstraintChance,
     Estimate,
     PackageChance,
+    PackageRobustness,
     Robustness,
 )
 from .sampling import Slot, draw, slots
@@ -197,3 +198,54 @@ def _concessions(
 def _members(words: FailureSet) -> tuple[int, ...]:
     """Constraint indices of a failure set."""
     return tuple(w * WORD + b for w, word in enumerate(words) for b in range(WORD) if word >> b & 1)
+
+
+def package_robustness(
+    scenario: Scenario, option_ids: tuple[str, ...], *, samples: int, seed: int
+) -> PackageRobustness:
+    """One package across the draws: how often it is feasible, acceptable, rejected by whom.
+
+    The draws are those of `robustness` with the same seed, so the chance agrees with the
+    package's chance there.
+    """
+    compiled = compile_scenario(scenario)
+    chosen = slots(scenario)
+    values = draw(chosen, samples, seed)
+    mask = compiled.internal_mask(list(option_ids))
+    chunk = statics(compiled, mask, 0)  # a chunk of one package
+    feasible = np.zeros(samples, dtype=np.bool_)
+    rejects = np.zeros((len(compiled.actors), samples), dtype=np.bool_)
+    batch = max(1, BATCH_CELLS // 64)
+    for start in range(0, samples, batch):
+        numbers = drawn(compiled, chosen, values[start : start + batch])
+        if chunk.rows.size == 0:
+            continue
+        lows = [low_table(m, numbers.factors[i], 0) for i, m in enumerate(compiled.metrics)]
+        v = Verdicts(compiled, chunk, numbers, lows)
+        here = np.broadcast_to(v.feasible, v.shape)[0]
+        feasible[start : start + numbers.size] = here
+        for a, words in enumerate(_actor_masks(compiled)):
+            hit = np.zeros(numbers.size, dtype=np.bool_)
+            for w, mine in zip(v.words, words, strict=True):
+                hit |= (w[0] & mine) != 0
+            rejects[a, start : start + numbers.size] = hit & here
+    accepted = feasible & ~rejects.any(axis=0)
+    return PackageRobustness(
+        options=compiled.option_ids(mask),
+        feasible=Estimate(int(feasible.sum()), samples),
+        acceptable=Estimate(int(accepted.sum()), samples),
+        rejected_by=tuple(
+            (actor, Estimate(int(rejects[a].sum()), samples))
+            for a, actor in enumerate(compiled.actors)
+        ),
+    )
+
+
+def _actor_masks(compiled: CompiledScenario) -> list[list[np.uint64]]:
+    """Per actor, its constraints' bits in each failure word."""
+    words = max(1, -(-len(compiled.constraints) // WORD))
+    out = [[0] * words for _ in compiled.actors]
+    for k, test in enumerate(compiled.constraints):
+        assert test.actor is not None
+        out[test.actor][k // WORD] |= 1 << (k % WORD)
+    return [[np.uint64(w) for w in actor] for actor in out]

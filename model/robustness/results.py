@@ -112,6 +112,31 @@ class ConcessionChance:
 
 
 @dataclass(frozen=True, slots=True)
+class PackageRobustness:
+    """One package across the draws (`explain --package`)."""
+
+    options: tuple[str, ...]
+    feasible: Estimate  # draws in which it keeps every rule
+    acceptable: Estimate
+    rejected_by: tuple[tuple[str, Estimate], ...]  # per actor, in file order
+
+    @property
+    def most_often_against(self) -> tuple[str, ...]:
+        """The actors who reject it in the most draws (ties kept); none if nobody does."""
+        top = max((e.hits for _, e in self.rejected_by), default=0)
+        return tuple(actor for actor, e in self.rejected_by if top and e.hits == top)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": ROBUSTNESS_SCHEMA,
+            "options": list(self.options),
+            "feasible": self.feasible.to_json(),
+            "acceptable": self.acceptable.to_json(),
+            "rejected_by": [{"actor": a, **e.to_json()} for a, e in self.rejected_by],
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Robustness:
     """Everything `guarantees robustness` reports for one scenario."""
 

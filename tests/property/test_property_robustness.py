@@ -22,7 +22,7 @@ from guarantees.model import loads
 from guarantees.model.exact.evaluate import evaluate
 from guarantees.model.format.schema import Scenario
 from guarantees.model.format.uncertain import point
-from guarantees.model.robustness.analyse import robustness
+from guarantees.model.robustness.analyse import package_robustness, robustness
 from guarantees.model.robustness.sampling import Slot, draw, slots
 
 Data = dict[str, Any]
@@ -184,3 +184,19 @@ def test_draws_stay_in_the_metric_domain() -> None:
     values = draw(slots(scenario), 5000, 3)
     assert values.min() == 0.0  # clipped at both ends, as the format's [0, 1) for a term
     assert values.max() == np.nextafter(1.0, 0.0)
+
+
+@SETTINGS
+@given(scenario_data(max_options=5, max_actors=3), st.integers(0, 2**31), st.data())
+def test_one_package_across_the_draws_agrees_with_the_whole_pass(
+    data: Data, seed: int, pick: st.DataObject
+) -> None:
+    scenario = loads(to_yaml_text(data))
+    whole = robustness(scenario, samples=12, seed=seed)
+    ids = list(scenario.options)
+    chosen = tuple(o for o in ids if pick.draw(st.booleans()))
+    one = package_robustness(scenario, chosen, samples=12, seed=seed)
+    chances = {frozenset(p.options): p.chance for p in whole.packages}
+    expected = chances.get(frozenset(chosen))
+    assert one.acceptable.hits == (0 if expected is None else expected.hits)
+    assert frozenset(one.options) == frozenset(chosen)
