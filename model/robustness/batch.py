@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from ..exact import ir
 from ..exact.compile import CompiledScenario, Test
-from ..exact.values import NEUTRAL, SCALE, CMetric, Floats, Ints, Q, finish, merge, quantize
+from ..exact.values import CUT, NEUTRAL, SCALE, CMetric, Floats, Ints, Q, finish, merge, quantize
 from .sampling import Slot
 
 Bools = NDArray[np.bool_]
@@ -168,6 +168,7 @@ class Verdicts:
     ) -> None:
         self.compiled, self.chunk, self.batch, self.lows = compiled, chunk, batch, lows
         self._q: dict[int, Q] = {}
+        self._partials: dict[int, NDArray[Any]] = {}
         self.shape = (chunk.rows.size, batch.size)
         column = chunk.masks[:, None]  # tests that read no metric give one value per row
         feasible = np.ones((chunk.rows.size, 1), dtype=np.bool_)
@@ -177,16 +178,23 @@ class Verdicts:
         self.fails: dict[int, Bools] = {k: self._fail(k, column) for k in chunk.dynamic}
         words = [np.repeat(w[:, None], batch.size, axis=1) for w in chunk.words]
         for k, fail in self.fails.items():
-            words[k // WORD] |= fail.astype(np.uint64) << np.uint64(k % WORD)
+            bit = np.left_shift(fail.view(np.uint8), np.uint8(k % WORD), dtype=np.uint64)
+            words[k // WORD] |= bit
         self.words: tuple[Words, ...] = tuple(words)
+
+    def partial(self, m: int) -> NDArray[Any]:
+        """Every cell's partial value of metric m (for noisy-or, the product of (1 - t))."""
+        if m not in self._partials:
+            b = self.batch
+            self._partials[m] = _partials(
+                self.compiled.metrics[m], self.chunk, b.factors[m], b.interactions[m], self.lows[m]
+            )
+        return self._partials[m]
 
     def q(self, m: int) -> Q:
         """Every cell's value of metric m on the grid."""
         if m not in self._q:
-            b = self.batch
-            self._q[m] = _values(
-                self.compiled.metrics[m], self.chunk, b.factors[m], b.interactions[m], self.lows[m]
-            )
+            self._q[m] = finish(self.compiled.metrics[m].combine, self.partial(m))
         return self._q[m]
 
     def _compare(self, node: ir.MetricCmp) -> Bools:
@@ -201,6 +209,9 @@ class Verdicts:
             )
         fail = np.zeros(self.shape, dtype=np.bool_)
         for m, side, grid in self.batch.bounds[k]:
+            if self.compiled.metrics[m].combine == "noisy_or" and m not in self._q:
+                fail |= _noisy_or_miss(self.partial(m), side, grid)
+                continue
             value = self.q(m)
             fail |= value < grid[None, :] if side == "min" else value > grid[None, :]
         return fail
@@ -242,14 +253,26 @@ def low_table(metric: CMetric, factors: NDArray[Any], low: int) -> NDArray[Any]:
     return table
 
 
-def _values(
+def _noisy_or_miss(partial: Floats, side: str, grid: Q) -> Bools:
+    """Which cells miss a noisy-or bound, decided on the partial product P (value 1 - P).
+
+    q(v) >= g exactly when v >= (g - CUT) / SCALE, and q(v) <= g when v < (g + 1 - CUT) /
+    SCALE (see values.q): with v = 1 - P, each is a threshold on P per draw, half a grid
+    step away from any value a scenario writes, so no rounding of P can cross it.
+    """
+    if side == "min":
+        return partial > (1.0 - (grid - CUT) / SCALE)[None, :]
+    return partial <= (1.0 - (grid + 1 - CUT) / SCALE)[None, :]
+
+
+def _partials(
     metric: CMetric,
     chunk: Statics,
     factors: NDArray[Any],
     interactions: tuple[tuple[int, NDArray[Any]], ...],
     low_partials: NDArray[Any],
-) -> Q:
-    """Grid values of the chunk's packages: low partials, the prefix's options, interactions."""
+) -> NDArray[Any]:
+    """Partial values of the chunk's packages: low options, the prefix's options, interactions."""
     partial = low_partials[chunk.rows]
     for bit in range(chunk.low, factors.shape[0]):
         if chunk.prefix >> bit & 1:
@@ -260,4 +283,4 @@ def _values(
             partial = np.where(
                 present[:, None], merge(metric.combine, partial, term[None, :]), partial
             )
-    return finish(metric.combine, partial)
+    return partial
