@@ -116,9 +116,10 @@ def _figure(scenario: Scenario, result: Evaluation, svg: bytes) -> str:
     caption = (
         f"Every feasible package by {metric_header(scenario, benefit)} (across) and "
         f"{metric_header(scenario, risk)} (up). Green circles: acceptable to every actor; "
-        "orange triangles: held back only by metric limits (trade-offs); vermilion crosses: "
-        "blocked by a veto, demand or condition. The black line is the frontier; dashed lines "
-        "are actors' limits, shaded over their range when uncertain."
+        "orange triangles: held back by limits (failing only metric limits), ringed when on "
+        "the frontier (the trade-offs listed below); vermilion crosses: blocked by a veto, "
+        "demand or condition. The black line is the frontier; dashed lines are actors' "
+        "limits, each actor's uncertain range hatched in its own pattern (see the legend)."
     )
     alt = f"Trade-off plot of {benefit} against {risk} for {scenario.title}"
     return (

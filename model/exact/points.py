@@ -10,7 +10,8 @@ frontier is not sampled: it comes exact from `evaluate`.
 
 Status of a feasible package (see docs/explanation/semantics.md):
 - ACCEPTABLE: fails no constraint;
-- TRADE_OFF: fails only metric limits (held back by degree, not by principle);
+- HELD_BACK: fails only metric limits (held back by degree, not by principle); those on the
+  frontier are what reports call the trade-offs;
 - BLOCKED: fails a veto, demand, demand_any or condition of some actor.
 
 `free_groups` merges packages that differ only by options with no effect on what is being
@@ -35,8 +36,8 @@ from .enumerate import Chunk, Enumerator, Progress
 from .results import ConstraintRef
 from .values import SCALE, Floats, Ints
 
-ACCEPTABLE, TRADE_OFF, BLOCKED = 0, 1, 2
-STATUS_NAMES = ("acceptable", "trade-off", "blocked")
+ACCEPTABLE, HELD_BACK, BLOCKED = 0, 1, 2
+STATUS_NAMES = ("acceptable", "held back by limits", "blocked")
 #: Points kept (in all) when there are more feasible packages than this.
 DISPLAY_LIMIT = 5000
 #: Exact enumeration stops here, as for `evaluate`.
@@ -53,7 +54,7 @@ class PackagePoints:
     masks: Ints  # bit i: the option at file position i
     benefit: Floats  # on the reporting grid
     risk: Floats
-    status: Codes  # ACCEPTABLE, TRADE_OFF or BLOCKED
+    status: Codes  # ACCEPTABLE, HELD_BACK or BLOCKED
     counts: tuple[int, int, int]  # every feasible package, per status (not only those kept)
 
     @property
@@ -117,7 +118,7 @@ def _status(chunk: Chunk, index: NDArray[np.intp], hard: list[np.uint8]) -> Code
         part = plane[index]
         failed |= part != 0
         blocked |= (part & bits) != 0
-    status = np.where(failed, TRADE_OFF, ACCEPTABLE).astype(np.int8)
+    status = np.where(failed, HELD_BACK, ACCEPTABLE).astype(np.int8)
     status[blocked] = BLOCKED
     return status
 

@@ -21,7 +21,7 @@ from guarantees.model.exact.evaluate import evaluate
 from guarantees.model.exact.points import (
     ACCEPTABLE,
     BLOCKED,
-    TRADE_OFF,
+    HELD_BACK,
     limit_lines,
     package_points,
 )
@@ -99,7 +99,7 @@ def test_every_feasible_package_is_a_point_of_its_status(
     scenario, _, axes = small
     points = package_points(scenario)
     collections = _status_collections(axes)
-    assert set(collections) == {ACCEPTABLE, TRADE_OFF, BLOCKED}
+    assert set(collections) == {ACCEPTABLE, HELD_BACK, BLOCKED}
     for code, collection in collections.items():
         chosen = points.status == code
         expected = np.column_stack((points.benefit[chosen], points.risk[chosen]))
@@ -117,7 +117,7 @@ def test_statuses_differ_by_colour_and_by_marker_shape(
         drawn = collection.get_facecolor() if code != BLOCKED else collection.get_edgecolor()
         assert np.allclose(drawn[0][:3], to_rgb(colour)), code
     # greyscale: the marker shapes themselves differ, pair by pair
-    shapes = [collections[c].get_paths()[0].vertices for c in (ACCEPTABLE, TRADE_OFF, BLOCKED)]
+    shapes = [collections[c].get_paths()[0].vertices for c in (ACCEPTABLE, HELD_BACK, BLOCKED)]
     for i in range(3):
         for j in range(i + 1, 3):
             a, b = shapes[i], shapes[j]
@@ -146,8 +146,10 @@ def test_limits_are_labelled_lines_and_an_uncertain_one_a_band(
     positions = [(tuple(x.get_xdata()), tuple(x.get_ydata())) for x in dashed]
     assert ((0.35, 0.35), (0, 1)) in positions  # vertical: a bound on deterrence
     assert ((0, 1), (0.3, 0.3)) in positions  # horizontal: a bound on escalation
-    bands = [p for p in axes.patches if p.get_alpha() == pytest.approx(0.07)]
+    bands = [p for p in axes.patches if p.get_gid() == "limit-range"]
     assert len(bands) == 1  # moscow's uncertain ceiling, [0.25, 0.35]
+    assert bands[0].get_hatch()  # hatched, so that it reads in greyscale
+    assert bands[0].get_label() == "moscow's max escalation: 0.25 to 0.35"
 
 
 def test_best_acceptable_and_smallest_concession_are_annotated(
@@ -171,10 +173,10 @@ def test_legend_axes_and_title_say_what_is_shown(small: tuple[Scenario, Figure, 
     texts = [t.get_text() for t in legend.get_texts()]
     assert texts[:3] == [
         "acceptable (3)",
-        "trade-off: fails only limits (3)",
+        "held back by limits: fails only metric limits (3)",
         "blocked: a veto, demand or condition (6)",
     ]
-    assert "frontier (10 points, exact)" in texts
+    assert "frontier: 10 points (10 packages), exact" in texts
     assert axes.get_xlabel() == "deterrence, higher is better"
     assert axes.get_ylabel() == "escalation, lower is better"
     assert figure.get_suptitle() == scenario.title  # shown as written: no maths from the $s
@@ -189,7 +191,7 @@ def test_the_png_is_written_and_readable_with_content(small: tuple[Scenario, Fig
     assert pixels.shape == (975, 1200, 4)
     rgb = pixels[..., :3]
     assert rgb.std() > 0.05  # not blank
-    for colour in (STYLES[ACCEPTABLE][0], STYLES[TRADE_OFF][0], STYLES[BLOCKED][0]):
+    for colour in (STYLES[ACCEPTABLE][0], STYLES[HELD_BACK][0], STYLES[BLOCKED][0]):
         near = np.abs(rgb - np.array(to_rgb(colour))).max(axis=-1) < 0.08
         assert near.sum() > 20, colour  # each status colour really appears
 
@@ -210,7 +212,7 @@ def test_many_points_stay_legible_smaller_and_fainter() -> None:
     total = sum(len(c.get_offsets()) for c in many_c.values())
     assert total == 5000  # 16,384 packages, a fixed sample shown
     assert "a fixed sample of 5,000 shown" in many.get_title()
-    for code in (TRADE_OFF, BLOCKED):
+    for code in (HELD_BACK, BLOCKED):
         assert many_c[code].get_sizes()[0] < few_c[code].get_sizes()[0]
         assert (many_c[code].get_alpha() or 1) < (few_c[code].get_alpha() or 1)
     legend = many.get_legend()
