@@ -19,7 +19,7 @@ from string import Template
 from typing import TYPE_CHECKING
 
 from guarantees.cli.figures import require_matplotlib
-from guarantees.cli.output import refuse_overwrite, write_new
+from guarantees.cli.output import announce, refuse_overwrite, write_new
 from guarantees.cli.progress import evaluate_with_progress, progress_bar, shows_progress
 from guarantees.cli.render_html import section_html, text
 from guarantees.cli.report import Column, Section, Table, metric_header, source_text
@@ -35,7 +35,13 @@ DEFAULT_TOP = 10
 
 
 def run_report(
-    file: str, output: Path, *, top: int | None, force: bool, jobs: int | None = None
+    file: str,
+    output: Path,
+    *,
+    top: int | None,
+    force: bool,
+    jobs: int | None = None,
+    quiet: bool = False,
 ) -> None:
     """Evaluate and draw one file and write its HTML handout to a new file."""
     require_matplotlib("report")
@@ -45,6 +51,7 @@ def run_report(
     svg = picture_svg(scenario, result, progress=shows_progress(scenario))
     page = report_page(file, scenario, result, svg, top=DEFAULT_TOP if top is None else top)
     write_new(output, page, force=force)
+    announce(output, quiet=quiet)
 
 
 def picture_svg(
