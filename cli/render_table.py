@@ -101,12 +101,21 @@ def column_widths(table: Table, width: int) -> list[int] | None:
 
 
 def _share(least: list[int], natural: list[int], room: int) -> list[int]:
-    """Widen columns from `least` towards `natural`, a column at a time where the want is
-    largest (the first such column on a tie), until `room` is used up."""
+    """Widen columns from `least` towards `natural` to use up `room`: the columns that want
+    least first, each in full while it wants at most half of what is left (so that a short
+    column is never wrapped to feed a long one), then the rest equally."""
     widths = list(least)
-    for _ in range(room - sum(widths)):
-        wants = [n - w for n, w in zip(natural, widths, strict=True)]
-        widths[wants.index(max(wants))] += 1
+    spare = room - sum(widths)
+    wants = sorted(
+        (n - w, i) for i, (n, w) in enumerate(zip(natural, widths, strict=True)) if n > w
+    )
+    while wants and wants[0][0] * 2 <= spare:
+        want, i = wants.pop(0)
+        widths[i] += want
+        spare -= want
+    for rank, (want, i) in enumerate(sorted(wants, key=lambda item: item[1])):
+        fair, extra = divmod(spare, len(wants))
+        widths[i] += min(want, fair + (rank < extra))
     return widths
 
 

@@ -103,6 +103,8 @@ def group_text(options: Sequence[str], free: Sequence[str]) -> str:
     """A package, and the options it holds or not to the same effect, in words."""
     if not free:
         return package_text(options)
+    if not options:
+        return f"any combination of {', '.join(free)} (or none)"
     either = free[0] if len(free) == 1 else f"any of {', '.join(free)}"
     return f"{package_text(options)} (with or without {either})"
 

@@ -256,6 +256,8 @@ def alone_notes(result: Evaluation) -> tuple[str, ...]:
     if not alone:
         return ("No actor is alone in rejecting any feasible package.",)
     names = ", ".join(f"{b.actor} ({b.sole})" for b in alone)
+    if len(alone) == 1:
+        return (f"Alone in rejecting some packages: {names}; no other actor ever is.",)
     most = " and ".join(result.sole_blockers)
     tie = " (tied)" if len(result.sole_blockers) > 1 else ""
     return (

@@ -44,9 +44,9 @@ def test_table_shows_every_section_of_the_example(run: Run) -> None:
         assert re.search(rf"^{heading}$", out, re.MULTILINE), heading
     # a trade-off: which limit fails, by how much
     assert "beneficiary#1 (limit): deterrence 0.200 below min 0.500 by" in out
-    # the sole blocker, and each concession with the package it opens
-    assert "Sole blocker: beneficiary (4 packages rejected by no one else)." in out
-    assert re.search(r"^1\s+beneficiary#1 \(limit\).*0\.300\s+air_policing$", out, re.MULTILINE)
+    # every actor alone in rejecting some package, and each concession with what it opens
+    assert "Alone in rejecting some packages: beneficiary (4); no other actor ever is." in out
+    assert re.search(r"^\s*1\s+beneficiary#1 \(limit\).*0\.300\s+air_policing$", out, re.MULTILINE)
     assert "Showing 5 of 12 points (--top N to show more)." in out
 
 
