@@ -145,7 +145,9 @@ def test_new_writes_the_schema_its_first_line_names_beside_it(run: Run, in_tmp: 
     # an existing schema file is left as it is, and the second starter says nothing of it
     (in_tmp / "sub" / named).write_text("{}", encoding="utf-8")
     again = run("new", "there", "--output", "sub/there.yaml")
-    assert again.stderr == "wrote sub/there.yaml; check it with: guarantees validate sub/there.yaml\n"
+    assert (
+        again.stderr == "wrote sub/there.yaml; check it with: guarantees validate sub/there.yaml\n"
+    )
     assert (in_tmp / "sub" / named).read_text(encoding="utf-8") == "{}"
 
 
