@@ -9,7 +9,7 @@ Width policy: a word (anything between spaces: an option id, a constraint label,
 is never broken. Lines wrap only at spaces, so a list of ids wraps between its items. A
 table gets columns at least as wide as their longest word; when even that does not fit the
 width, the table changes its layout instead (`stacked`): each row becomes a short block, its
-one-word cells on a first line (`deterrence 0.968   acceptable no`) and each longer cell
+one-word cells on a first line (`deterrence: 0.968   acceptable: no`) and each longer cell
 below it, labelled by its column and indented.
 """
 
@@ -103,7 +103,7 @@ def column_widths(table: Table, width: int) -> list[int] | None:
 def _share(least: list[int], natural: list[int], room: int) -> list[int]:
     """Widen columns from `least` towards `natural` to use up `room`: the columns that want
     least first, each in full while it wants at most half of what is left (so that a short
-    column is never wrapped to feed a long one), then the rest equally."""
+    column is never wrapped to feed a long one), then the narrowest column a step at a time."""
     widths = list(least)
     spare = room - sum(widths)
     wants = sorted(
@@ -113,9 +113,14 @@ def _share(least: list[int], natural: list[int], room: int) -> list[int]:
         want, i = wants.pop(0)
         widths[i] += want
         spare -= want
-    for rank, (want, i) in enumerate(sorted(wants, key=lambda item: item[1])):
-        fair, extra = divmod(spare, len(wants))
-        widths[i] += min(want, fair + (rank < extra))
+    rest = [i for _, i in wants]
+    for _ in range(spare):
+        i = min(rest, key=lambda k: (widths[k], k))
+        widths[i] += 1
+        if widths[i] == natural[i]:
+            rest.remove(i)
+        if not rest:
+            break
     return widths
 
 
@@ -136,7 +141,7 @@ def side_by_side(table: Table, widths: list[int]) -> RichTable:
 
 
 def stacked(table: Table) -> Group:
-    """The narrow layout: per row, its one-word cells as `header value` on one line, then
+    """The narrow layout: per row, its one-word cells as `header: value` on one line, then
     each longer cell labelled and indented; rows apart by a blank line."""
     short = [
         c.numeric or all(len(row[i].split()) <= 1 for row in table.rows)
@@ -147,7 +152,7 @@ def stacked(table: Table) -> Group:
         if n:
             blocks.append(Text())
         head = [
-            f"{c.header} {cell}"
+            f"{c.header}: {cell}"
             for c, cell, s in zip(table.columns, row, short, strict=True)
             if s and cell
         ]

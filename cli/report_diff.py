@@ -239,7 +239,7 @@ def _concessions(scenarios: tuple[Scenario, Scenario], result: ScenarioDiff, top
     changes = result.outcomes.concessions
     if not changes:
         return Section("Concessions", ("The concessions are the same.",))
-    columns = (Column("change"), Column("relax"), Column("old: opens"), Column("new: opens"))
+    columns = (Column("change"), Column("relax"), Column("opens before"), Column("opens now"))
     rows = tuple(
         (
             "added" if c.old is None else "removed" if c.new is None else "changed",
