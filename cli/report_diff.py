@@ -126,12 +126,12 @@ def _package_rows(
 
 
 def _frontier_counts(result: ScenarioDiff) -> str:
-    """`(72 points (144 packages) before, 65 points (130 packages) now)`: points first, as
-    `evaluate` counts them."""
+    """`The frontier: 72 points (144 packages) before, 65 points (130 packages) now.`: in
+    points first, as `evaluate` counts it."""
     old, new = result.old.frontier, result.new.frontier
     before = f"{plural(len(old), 'point')} ({plural(len(old.packages), 'package')})"
     after = f"{plural(len(new), 'point')} ({plural(len(new.packages), 'package')})"
-    return f"({before} before, {after} now)"
+    return f"The frontier: {before} before, {after} now."
 
 
 def _packages(
@@ -143,12 +143,14 @@ def _packages(
     *,
     counts: str | None = None,
 ) -> Section:
-    """Packages that joined or left a list, with the values of the variant they are in."""
+    """Packages that joined or left a list, with the values of the variant they are in;
+    `counts`, a sentence giving the list's sizes (default: `(3 before, 3 now)` in packages)."""
     gained, lost = len(changes.gained), len(changes.lost)
-    counts = counts or f"({changes.old_count} before, {changes.new_count} now)"
     if not gained and not lost:
-        return Section(title, (f"No change {counts}.",))
-    text = f"{plural(gained, 'package')} {words[0]}; {plural(lost, 'package')} {words[1]} {counts}."
+        none = f"No change ({changes.old_count} before, {changes.new_count} now)."
+        return Section(title, (f"No change. {counts}" if counts else none,))
+    text = f"{plural(gained, 'package')} {words[0]}; {plural(lost, 'package')} {words[1]}"
+    text += f". {counts}" if counts else f" ({changes.old_count} before, {changes.new_count} now)."
     columns = (
         Column("change"),
         Column("package"),
