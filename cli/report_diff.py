@@ -177,8 +177,9 @@ def _limits(scenario: Scenario, failures: tuple[Failure, ...] | None) -> str:
 def _tradeoffs(scenarios: tuple[Scenario, Scenario], result: ScenarioDiff, top: int) -> Section:
     """Trade-offs that appeared, went, or now fail other limits or by other amounts."""
     changes = result.outcomes.tradeoffs
+    counts = f"({len(result.old.tradeoffs)} before, {len(result.new.tradeoffs)} now)"
     if not changes:
-        return Section("Trade-offs", ("The trade-offs are the same.",))
+        return Section("Trade-offs", (f"The trade-offs are the same {counts}.",))
     columns = (Column("change"), Column("package"), Column("old"), Column("new"))
     rows = tuple(
         (
@@ -189,7 +190,7 @@ def _tradeoffs(scenarios: tuple[Scenario, Scenario], result: ScenarioDiff, top: 
         )
         for t in changes[:top]
     )
-    text = f"{plural(len(changes), 'trade-off')} added, removed or changed."
+    text = f"{plural(len(changes), 'trade-off')} added, removed or changed {counts}."
     return Section("Trade-offs", (text,), Table(columns, rows), shown(len(changes), top, "changes"))
 
 

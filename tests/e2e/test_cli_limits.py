@@ -59,7 +59,8 @@ def test_evaluate_shows_top_groups_of_a_point_and_counts_the_rest(run: Run, unev
     assert len(lines) < 80
     more = [line.split() for line in lines if "more tied here" in line]
     assert len(more) == 1
-    assert more[0][:1] == ["and"] and more[0][2:] == ["more", "tied", "here", "all"]
+    assert more[0][:1] == ["and"]
+    assert more[0][2:] == ["more", "tied", "here", "all"]
     assert 0 < int(more[0][1]) < 9908
 
 

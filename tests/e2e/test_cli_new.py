@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guarantees.cli.new import starter_text
-from guarantees.model import load, loads
 from guarantees.cli.schema import schema_text
+from guarantees.model import load, loads
 from guarantees.model.exact.evaluate import evaluate
 
 
