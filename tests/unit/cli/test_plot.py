@@ -4,6 +4,7 @@ limits, the notes, the legend) checked on the figure itself, and the image read 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ from matplotlib.image import imread
 from matplotlib.lines import Line2D
 
 from guarantees.cli.plot import STYLES, figure_bytes, frontier_figure
-from guarantees.model import loads
+from guarantees.model import load, loads
 from guarantees.model.exact.evaluate import evaluate
 from guarantees.model.exact.points import (
     ACCEPTABLE,
@@ -249,3 +250,60 @@ def test_extra_layers_are_drawn() -> None:
     _, axes = _draw(loads(SMALL), layers=[layer])
     assert layer.drawn
     assert any(line.get_gid() == "cloud" for line in axes.get_lines())
+
+
+TIED = Path(__file__).parents[2] / "data" / "tied-concessions.yaml"
+
+
+def test_every_tied_smallest_concession_is_marked_and_named() -> None:
+    """Two concessions equally small: both packages ringed, both named, no side put first."""
+    _, axes = _draw(load(TIED))
+    (note,) = [t.get_text() for t in axes.texts if t.get_gid() == "note-concession"]
+    assert note.splitlines()[0] == "2 equally small concessions:"
+    assert "relax moscow.guarantee_for_recognition" in note
+    assert "or relax kyiv.no_recognition" in note
+    rings = [
+        c
+        for c in axes.collections
+        if isinstance(c, PathCollection) and c.get_sizes().tolist() == [170.0]
+    ]
+    assert len(rings) == 2
+    legend = axes.get_legend()
+    assert legend is not None
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts.count("opened by one of 2 equally small concessions") == 1
+
+
+def test_the_trade_offs_are_ringed_and_counted_apart_from_held_back_packages(
+    small: tuple[Scenario, Figure, Axes],
+) -> None:
+    scenario, _, axes = small
+    result = evaluate(scenario)
+    (rings,) = [c for c in axes.collections if c.get_gid() == "tradeoffs"]
+    assert len(rings.get_offsets()) == len(result.tradeoffs)
+    legend = axes.get_legend()
+    assert legend is not None
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert f"trade-off: held back by limits, on the frontier ({len(result.tradeoffs)})" in texts
+
+
+def test_each_actors_uncertain_range_has_its_own_hatching() -> None:
+    """The UK's 0.40-0.55 and Ukraine's 0.55-0.75 once read as one band."""
+    text = SMALL.replace(
+        "{id: enough, limit: {deterrence: {min: 0.35}}}",
+        "{id: enough, limit: {deterrence: {min: [0.55, 0.75]}}}",
+    ).replace(
+        "- limit: {troops: {max: 10}}",
+        "- limit: {troops: {max: 10}}\n      - limit: {deterrence: {min: [0.4, 0.55]}}",
+    )
+    _, axes = _draw(loads(text))
+    bands = {p.get_label(): p.get_hatch() for p in axes.patches if p.get_gid() == "limit-range"}
+    assert set(bands) == {
+        "kyiv's min deterrence: 0.55 to 0.75",
+        "london's min deterrence: 0.4 to 0.55",
+        "moscow's max escalation: 0.25 to 0.35",
+    }
+    assert len(set(bands.values())) == 3  # three actors, three patterns
+    legend = axes.get_legend()
+    assert legend is not None
+    assert set(bands) <= {t.get_text() for t in legend.get_texts()}
