@@ -29,7 +29,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from guarantees.cli.report import metric_header, package_text, smallest_concessions
+from guarantees.cli.report import metric_header, package_text, smallest_concessions, tied_groups
 from guarantees.model.exact.points import ACCEPTABLE, BLOCKED, HELD_BACK, LimitLine, PackagePoints
 from guarantees.model.exact.results import Concession, Evaluation, Package
 from guarantees.model.format.schema import Scenario
@@ -81,7 +81,7 @@ def frontier_figure(
     _frontier(axes, result)
     _tradeoffs(axes, result)
     _limits(axes, limits)
-    _key_packages(axes, result)
+    _key_packages(axes, scenario, result)
     for layer in layers:
         layer.draw(axes)
     _labels(figure, axes, scenario, result, points)
@@ -209,9 +209,10 @@ def _tradeoffs(axes: Axes, result: Evaluation) -> None:
     )
 
 
-def _key_packages(axes: Axes, result: Evaluation) -> None:
-    """Mark the best acceptable package and the packages the smallest concessions open
-    (every one tied for smallest, named in one note).
+def _key_packages(axes: Axes, scenario: Scenario, result: Evaluation) -> None:
+    """Mark the best acceptable package (with the options it may hold or not to no effect)
+    and the packages the smallest concessions open (every one tied for smallest, named in
+    one note).
 
     Their notes sit in the two corners a trade-off picture leaves empty: top left (weak and
     risky) and bottom right (strong and safe, beyond the frontier).
@@ -219,7 +220,8 @@ def _key_packages(axes: Axes, result: Evaluation) -> None:
     if result.acceptable:
         best = result.acceptable[0]
         _mark(axes, result, best, marker="*", size=260, label="best acceptable package")
-        text = f"best acceptable: {package_text(best.options)}"
+        (_, group), *_ = tied_groups(scenario, result.acceptable[:64])
+        text = f"best acceptable: {group.text}"
         _note(axes, result, best, text, corner=(0.02, 0.98), gid="note-best")
     smallest = smallest_concessions(result.concessions)
     if not smallest:

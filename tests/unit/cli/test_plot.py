@@ -307,3 +307,12 @@ def test_each_actors_uncertain_range_has_its_own_hatching() -> None:
     legend = axes.get_legend()
     assert legend is not None
     assert set(bands) <= {t.get_text() for t in legend.get_texts()}
+
+
+def test_the_best_acceptable_note_groups_an_option_to_no_effect() -> None:
+    text = SMALL.replace("rules:\n", "  talks: {label: Talks}\nrules:\n")
+    _, axes = _draw(loads(text))
+    (note,) = [t.get_text() for t in axes.texts if t.get_gid() == "note-best"]
+    assert " ".join(note.split()) == (
+        "best acceptable: monitors, jets, backstop (with or without talks)"
+    )
