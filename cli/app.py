@@ -23,7 +23,8 @@ app = typer.Typer(
     help="Scenario modeller for security guarantees: which packages every actor accepts, "
     "and why not.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion and --show-completion for the shell
+    rich_markup_mode=None,
     pretty_exceptions_show_locals=False,
 )
 
@@ -35,14 +36,27 @@ FilesArg = Annotated[
     ),
 ]
 FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="[table|json|markdown]",
+        help="Output format.",
+        case_sensitive=False,
+    ),
 ]
 OutputOpt = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file instead of standard output."),
+    typer.Option(
+        "--output", "-o", metavar="PATH", help="Write to this file instead of standard output."
+    ),
 ]
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Overwrite the --output file if it exists.")
+]
+QuietOpt = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Do not say on standard error which files were written."),
 ]
 JobsOpt = Annotated[
     int | None,
@@ -50,6 +64,7 @@ JobsOpt = Annotated[
         "--jobs",
         "-j",
         min=1,
+        metavar="N",
         help="Processes sharing the enumeration (default: the usable CPUs, at most 8); "
         "the results are the same for any number.",
     ),
@@ -112,17 +127,22 @@ def evaluate(
         typer.Option(
             "--top",
             min=1,
-            help="Entries shown per list (table and Markdown: 5 by default; JSON: all).",
+            metavar="N",
+            help="Entries shown per list (table and Markdown: 5 by default, a summary that "
+            "fits a screen; JSON: all). A tie at the smallest concession is always shown whole.",
         ),
     ] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
     jobs: JobsOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Acceptable packages, frontier, trade-offs, blocks and concessions of each file."""
     from guarantees.cli.evaluate_command import run_evaluate
 
-    ok = run_evaluate(_expand(files), fmt, top=top, output=output, force=force, jobs=jobs)
+    ok = run_evaluate(
+        _expand(files), fmt, top=top, output=output, force=force, jobs=jobs, quiet=quiet
+    )
     if not ok:
         raise typer.Exit(EXIT_INVALID)
 
@@ -174,7 +194,10 @@ def explain(
     package: Annotated[
         str,
         typer.Option(
-            "--package", "-p", help='Comma-separated option ids; "" is the empty package.'
+            "--package",
+            "-p",
+            metavar="IDS",
+            help='Comma-separated option ids; "" is the empty package.',
         ),
     ],
     fmt: FormatOpt = Format.table,
@@ -192,12 +215,19 @@ def frontier(
     fmt: FormatOpt = Format.table,
     top: Annotated[
         int | None,
-        typer.Option("--top", min=1, help="Frontier points and trade-offs shown (default: all)."),
+        typer.Option(
+            "--top",
+            min=1,
+            metavar="N",
+            help="Frontier points and trade-offs shown (default: all, the frontier being what "
+            "this command is for; in tables at most 10 packages tied at a point).",
+        ),
     ] = None,
     plot: Annotated[
         Path | None,
         typer.Option(
             "--plot",
+            metavar="PATH",
             help="Also draw every feasible package, the frontier and the limits (.png or .svg).",
         ),
     ] = None,
@@ -205,11 +235,12 @@ def frontier(
         bool, typer.Option("--force", help="Overwrite the --plot file if it exists.")
     ] = False,
     jobs: JobsOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """The frontier and the trade-offs of a file; with --plot, the trade-off picture."""
     from guarantees.cli.frontier_command import run_frontier
 
-    run_frontier(file, fmt, top=top, plot=plot, force=force, jobs=jobs)
+    run_frontier(file, fmt, top=top, plot=plot, force=force, jobs=jobs, quiet=quiet)
 
 
 @app.command()
@@ -223,19 +254,22 @@ def diff(
         typer.Option(
             "--top",
             min=1,
-            help="Packages shown per list (table and Markdown: 5 by default; JSON: all).",
+            metavar="N",
+            help="Packages shown per list (table and Markdown: 5 by default, as evaluate; "
+            "JSON: all).",
         ),
     ] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
     jobs: JobsOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """What changed between two variants: inputs, and acceptable packages, frontier,
     trade-offs, blocks and concessions."""
     from guarantees.cli.diff_command import InvalidInputError, run_diff
 
     try:
-        run_diff(old, new, fmt, top=top, output=output, force=force, jobs=jobs)
+        run_diff(old, new, fmt, top=top, output=output, force=force, jobs=jobs, quiet=quiet)
     except InvalidInputError:
         raise typer.Exit(EXIT_INVALID) from None
 
@@ -243,29 +277,38 @@ def diff(
 @app.command()
 def report(
     file: Annotated[str, typer.Argument(metavar="FILE", help="Scenario file.")],
+    *,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="The HTML file to write (a new file).")
+        Path,
+        typer.Option("--output", "-o", metavar="PATH", help="The HTML file to write (a new file)."),
     ],
     top: Annotated[
         int | None,
-        typer.Option("--top", min=1, help="Entries shown per list of results (default: 10)."),
+        typer.Option(
+            "--top",
+            min=1,
+            metavar="N",
+            help="Entries shown per list of results (default: 10, twice evaluate's 5: a "
+            "handout has the room).",
+        ),
     ] = None,
     force: ForceOpt = False,
     jobs: JobsOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """A self-contained HTML handout: summary, results, the trade-off picture, sources."""
     from guarantees.cli.report_html import run_report
 
-    run_report(file, output, top=top, force=force, jobs=jobs)
+    run_report(file, output, top=top, force=force, jobs=jobs, quiet=quiet)
 
 
 @app.command()
-def schema(output: OutputOpt = None, force: ForceOpt = False) -> None:
+def schema(output: OutputOpt = None, force: ForceOpt = False, quiet: QuietOpt = False) -> None:
     """The JSON Schema of the scenario format, for completion and checks in an editor."""
     from guarantees.cli.output import Sink
     from guarantees.cli.schema import schema_text
 
-    sink = Sink(output, force=force)
+    sink = Sink(output, force=force, quiet=quiet)
     sink.text(schema_text())
     sink.close()
 
@@ -276,12 +319,15 @@ def new(
         str, typer.Argument(metavar="NAME", help="Scenario id, also the file name (NAME.yaml).")
     ],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Where to write (default: NAME.yaml).")
+        Path | None,
+        typer.Option("--output", "-o", metavar="PATH", help="Where to write (default: NAME.yaml)."),
     ] = None,
+    quiet: QuietOpt = False,
 ) -> None:
-    """Write a commented starter scenario that validates and evaluates as it is."""
-    from guarantees.cli.new import BadNameError, command_path, starter_text
-    from guarantees.cli.output import write_new
+    """Write a commented starter scenario that validates and evaluates as it is, and the
+    JSON Schema its first line names (guarantees.schema.json) beside it if absent."""
+    from guarantees.cli.new import BadNameError, command_path, starter_text, write_schema_beside
+    from guarantees.cli.output import announce, write_new
 
     path = output if output is not None else Path(f"{name}.yaml")
     try:
@@ -289,7 +335,8 @@ def new(
     except BadNameError as error:
         fail(str(error))
     write_new(path, text, force=False, hint="choose another name, or a path with --output")
-    print(one_line(f"wrote {path}; check it with: guarantees validate {command_path(path)}"))
+    announce(path, quiet=quiet, then=f"; check it with: guarantees validate {command_path(path)}")
+    write_schema_beside(path, quiet=quiet)
 
 
 def main() -> None:

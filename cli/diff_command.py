@@ -45,9 +45,10 @@ def run_diff(
     output: Path | None,
     force: bool,
     jobs: int | None = None,
+    quiet: bool = False,
 ) -> None:
     """Load, evaluate and compare two files, and write the comparison."""
-    sink = Sink(output, force=force)
+    sink = Sink(output, force=force, quiet=quiet)
     scenarios = _load(old, new)
     results = _evaluate((old, new), scenarios, jobs)
     result = diff(scenarios[0], scenarios[1], results[0], results[1])

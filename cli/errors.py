@@ -103,6 +103,8 @@ class CheckedStdout:
         What the stream cannot encode (a file name that is not UTF-8, whose bytes Python
         keeps as surrogates) is written as a backslash escape, as on standard error.
         """
+        if isinstance(text, str) and not text:  # click probes with "": not a write to check
+            return 0
         with self._checked():
             if self.failed:
                 return 0
@@ -155,7 +157,14 @@ def user_errors() -> Iterator[None]:
 
 class CheckedGroup(TyperGroup):
     """The command group: user errors of every command become messages (see user_errors),
-    and standard output is flushed and checked at the end, after help and --version too."""
+    and standard output is flushed and checked at the end, after help and --version too.
+    Its commands' help names arguments and options as Python command lines do (cli/help.py)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from guarantees.cli.help import plain_help
+
+        plain_help(self.commands)
 
     def invoke(self, ctx: Any) -> Any:
         """Run the command, turning model and system errors into messages and status 2."""

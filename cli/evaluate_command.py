@@ -59,9 +59,10 @@ def run_evaluate(
     output: Path | None,
     force: bool,
     jobs: int | None = None,
+    quiet: bool = False,
 ) -> bool:
     """Evaluate every file and write the chosen view; True when every file went through."""
-    sink = Sink(output, force=force)
+    sink = Sink(output, force=force, quiet=quiet)
     entries: list[dict[str, Any]] = []
     shown = failed = 0
     for file in files:

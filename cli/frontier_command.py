@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from guarantees.cli.figures import image_format, require_matplotlib
 from guarantees.cli.formats import Format
-from guarantees.cli.output import Sink, refuse_overwrite, write_new
+from guarantees.cli.output import Sink, announce, refuse_overwrite, write_new
 from guarantees.cli.progress import evaluate_with_progress, progress_bar, shows_progress
 from guarantees.cli.render_json import write
 from guarantees.cli.report import Report
@@ -42,6 +42,7 @@ def run_frontier(
     plot: Path | None,
     force: bool,
     jobs: int | None = None,
+    quiet: bool = False,
 ) -> None:
     """Load and evaluate one file, print its frontier, and draw it if asked."""
     if plot is not None:
@@ -53,6 +54,7 @@ def run_frontier(
     _print(file, scenario, result, fmt, top)
     if plot is not None:
         write_plot(plot, scenario, result, force=force, progress=shows_progress(scenario))
+        announce(plot, quiet=quiet)
 
 
 def _print(file: str, scenario: Scenario, result: Evaluation, fmt: Format, top: int | None) -> None:

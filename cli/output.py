@@ -143,14 +143,26 @@ def plain_text(renderables: list[RenderableType], *, width: int = FILE_WIDTH) ->
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
-class Sink:
-    """Standard output, or (with a path) text gathered and written to a new file on close."""
+def announce(path: Path, *, quiet: bool, then: str = "") -> None:
+    """Say on standard error which file was written (`wrote PATH`), unless quiet."""
+    if not quiet:
+        from guarantees.cli.escape import one_line
 
-    def __init__(self, path: Path | None = None, *, force: bool = False) -> None:
+        print(one_line(f"wrote {path}{then}"), file=sys.stderr)
+
+
+class Sink:
+    """Standard output, or (with a path) text gathered and written to a new file on close
+    (and the file named on standard error unless quiet)."""
+
+    def __init__(
+        self, path: Path | None = None, *, force: bool = False, quiet: bool = False
+    ) -> None:
         if path is not None:
             refuse_overwrite(path, force=force)
         self.path = path
         self.force = force
+        self.quiet = quiet
         self._parts: list[str] = []
 
     def text(self, text: str) -> None:
@@ -177,3 +189,4 @@ class Sink:
         """Write the gathered text to the file, if there is one and there is text to write."""
         if self.path is not None and self._parts:
             write_new(self.path, "".join(self._parts), force=self.force)
+            announce(self.path, quiet=self.quiet)

@@ -5,8 +5,13 @@ imported only when a picture is asked for. It draws on a `Figure` with the Agg c
 through pyplot, so nothing global changes and it runs headless.
 
 Status is shown twice, by colour (the Okabe-Ito palette, safe for colour-blind readers) and by
-marker shape (readable in greyscale): acceptable packages are green circles, trade-off
-packages (failing only metric limits) orange triangles, blocked ones vermilion crosses.
+marker shape (readable in greyscale): acceptable packages are green circles, packages held
+back by limits (failing only metric limits) orange triangles, blocked ones vermilion crosses.
+The trade-offs (the packages held back by limits that are on the frontier, as `evaluate`
+lists them) are ringed. Every concession tied for smallest is marked and named, so that the
+picture never implies which side should give way when the scenario does not. An uncertain
+limit's range is shaded with its actor's own hatching and named in the legend, so that two
+actors' ranges can be told apart, in greyscale too.
 Markers shrink and fade as points grow in number, so 10 points and 5,000 both stay legible.
 
 Extra layers (robustness bands or clouds, once that analysis exists) are objects with a
@@ -24,24 +29,28 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from guarantees.cli.report import metric_header, package_text
-from guarantees.model.exact.points import ACCEPTABLE, BLOCKED, TRADE_OFF, LimitLine, PackagePoints
-from guarantees.model.exact.results import Evaluation, Package
+from guarantees.cli.report import metric_header, package_text, smallest_concessions, tied_groups
+from guarantees.model.exact.points import ACCEPTABLE, BLOCKED, HELD_BACK, LimitLine, PackagePoints
+from guarantees.model.exact.results import Concession, Evaluation, Package
 from guarantees.model.format.schema import Scenario
 
 #: Okabe-Ito colours and a marker per status; the legend text of each.
 STYLES: dict[int, tuple[str, str, str]] = {
     ACCEPTABLE: ("#009E73", "o", "acceptable"),
-    TRADE_OFF: ("#E69F00", "^", "trade-off: fails only limits"),
+    HELD_BACK: ("#E69F00", "^", "held back by limits: fails only metric limits"),
     BLOCKED: ("#D55E00", "x", "blocked: a veto, demand or condition"),
 }
 #: Drawn first to last, so that the rarer, more interesting points stay on top.
-DRAW_ORDER = (BLOCKED, TRADE_OFF, ACCEPTABLE)
+DRAW_ORDER = (BLOCKED, HELD_BACK, ACCEPTABLE)
 LIMIT_COLOUR = "#444444"
 FRONTIER_COLOUR = "#000000"
 SIZE = (8.0, 6.5)
 DPI = 150
 WRAP = 40
+#: Hatching of each actor's uncertain limits, in the order the actors come.
+HATCHES = ("////", "\\\\\\\\", "||||", "----", "xxxx", "....", "++++", "oo")
+#: Trade-offs ringed at most (the legend counts them all).
+RING_LIMIT = 2000
 
 
 class Layer(Protocol):
@@ -70,8 +79,9 @@ def frontier_figure(
         text = "No package keeps every rule: there is nothing to draw."
         axes.text(0.5, 0.5, text, transform=axes.transAxes, ha="center", gid="empty")
     _frontier(axes, result)
+    _tradeoffs(axes, result)
     _limits(axes, limits)
-    _key_packages(axes, result)
+    _key_packages(axes, scenario, result)
     for layer in layers:
         layer.draw(axes)
     _labels(figure, axes, scenario, result, points)
@@ -115,29 +125,46 @@ def _frontier(axes: Axes, result: Evaluation) -> None:
         ys,
         color=FRONTIER_COLOUR,
         linewidth=1.3,
-        label=f"frontier ({len(xs)} points, exact)",
+        label=f"frontier: {len(xs):,} points ({len(result.frontier.packages):,} packages), exact",
         zorder=1.5,
         gid="frontier",
     )
 
 
 def _limits(axes: Axes, limits: Sequence[LimitLine]) -> None:
-    """Each bound on an axis as a dashed line (a band when uncertain), labelled with actors."""
+    """Each bound on an axis as a dashed line, labelled with actors; an uncertain bound's
+    range hatched and outlined in its actor's own pattern, named in the legend."""
     grouped: dict[tuple[Literal["benefit", "risk"], float], list[LimitLine]] = {}
     for line in limits:
         grouped.setdefault((line.axis, line.value), []).append(line)
+    actors = list(dict.fromkeys(line.actor for line in limits))
     for (axis, value), lines in grouped.items():
         draw_line = axes.axvline if axis == "benefit" else axes.axhline
         draw_line(value, color=LIMIT_COLOUR, linestyle="--", linewidth=1.0, zorder=1)
-        for line in lines:
-            if line.high > line.low:
-                span = axes.axvspan if axis == "benefit" else axes.axhspan
-                span(line.low, line.high, color=LIMIT_COLOUR, alpha=0.07, linewidth=0, zorder=0)
         _limit_label(axes, axis, value, lines)
+    for line in limits:
+        if line.high > line.low:
+            span = axes.axvspan if line.axis == "benefit" else axes.axhspan
+            hatch = HATCHES[actors.index(line.actor) % len(HATCHES)]
+            span(
+                line.low,
+                line.high,
+                facecolor="none",
+                edgecolor=LIMIT_COLOUR,
+                hatch=hatch,
+                alpha=0.35,
+                linewidth=0.8,
+                zorder=0,
+                label=_range_label(line),
+                gid="limit-range",
+            )
     if limits:
-        axes.plot(
-            [], [], color=LIMIT_COLOUR, linestyle="--", label="an actor's limit (shade: its range)"
-        )
+        axes.plot([], [], color=LIMIT_COLOUR, linestyle="--", label="an actor's limit")
+
+
+def _range_label(line: LimitLine) -> str:
+    """`ukraine's min deterrence: 0.55 to 0.75` (the legend entry of a hatched range)."""
+    return f"{line.actor}'s {line.side} {line.metric}: {line.low:.3g} to {line.high:.3g}"
 
 
 def _limit_label(
@@ -163,8 +190,29 @@ def _limit_label(
         axes.text(0.01, value, text, transform=transform, ha="left", va="bottom", **style)
 
 
-def _key_packages(axes: Axes, result: Evaluation) -> None:
-    """Mark the best acceptable package and the package the smallest concession opens.
+def _tradeoffs(axes: Axes, result: Evaluation) -> None:
+    """Ring the trade-offs: the frontier packages held back only by limits."""
+    if not result.tradeoffs:
+        return
+    shown = result.tradeoffs[:RING_LIMIT]
+    axes.scatter(
+        [t.package.metrics[result.benefit] for t in shown],
+        [t.package.metrics[result.risk] for t in shown],
+        s=90,
+        marker="o",
+        facecolors="none",
+        edgecolors="#E69F00",
+        linewidths=1.2,
+        label=f"trade-off: held back by limits, on the frontier ({len(result.tradeoffs):,})",
+        zorder=7,
+        gid="tradeoffs",
+    )
+
+
+def _key_packages(axes: Axes, scenario: Scenario, result: Evaluation) -> None:
+    """Mark the best acceptable package (with the options it may hold or not to no effect)
+    and the packages the smallest concessions open (every one tied for smallest, named in
+    one note).
 
     Their notes sit in the two corners a trade-off picture leaves empty: top left (weak and
     risky) and bottom right (strong and safe, beyond the frontier).
@@ -172,26 +220,51 @@ def _key_packages(axes: Axes, result: Evaluation) -> None:
     if result.acceptable:
         best = result.acceptable[0]
         _mark(axes, result, best, marker="*", size=260, label="best acceptable package")
-        text = f"best acceptable: {package_text(best.options)}"
+        (_, group), *_ = tied_groups(scenario, result.acceptable[:64])
+        text = f"best acceptable: {group.text}"
         _note(axes, result, best, text, corner=(0.02, 0.98), gid="note-best")
-    if result.concessions:
-        concession = result.concessions[0]
-        labels = ", ".join(c.label for c in concession.constraints)
-        opens = package_text(concession.package.options)
+    smallest = smallest_concessions(result.concessions)
+    if not smallest:
+        return
+    many = len(smallest) > 1
+    label = (
+        f"opened by one of {len(smallest)} equally small concessions"
+        if many
+        else ("opened by the smallest concession")
+    )
+    for n, concession in enumerate(smallest):
         _mark(
-            axes,
-            result,
-            concession.package,
-            marker="o",
-            size=170,
-            label="opened by the smallest concession",
+            axes, result, concession.package, marker="o", size=170, label=label if n == 0 else None
         )
-        text = f"smallest concession: relax {labels}\nopens {opens}"
-        _note(axes, result, concession.package, text, corner=(0.98, 0.02), gid="note-concession")
+    text = "\n".join(_concession_lines(smallest))
+    _note(axes, result, smallest[0].package, text, corner=(0.98, 0.02), gid="note-concession")
+
+
+def _concession_lines(smallest: Sequence[Concession]) -> list[str]:
+    """`smallest concession: relax X` / `opens P`; for a tie, every one, each with `or`."""
+    if len(smallest) == 1:
+        (concession,) = smallest
+        labels = ", ".join(c.label for c in concession.constraints)
+        return [
+            f"smallest concession: relax {labels}",
+            f"opens {package_text(concession.package.options)}",
+        ]
+    lines = [f"{len(smallest)} equally small concessions:"]
+    for n, concession in enumerate(smallest):
+        labels = ", ".join(c.label for c in concession.constraints)
+        lines.append(f"{'or ' if n else ''}relax {labels}")
+        lines.append(f"  opens {package_text(concession.package.options)}")
+    return lines
 
 
 def _mark(
-    axes: Axes, result: Evaluation, package: Package, *, marker: str, size: float, label: str
+    axes: Axes,
+    result: Evaluation,
+    package: Package,
+    *,
+    marker: str,
+    size: float,
+    label: str | None,
 ) -> None:
     """A large hollow marker around a package."""
     axes.scatter(
@@ -202,7 +275,7 @@ def _mark(
         facecolors="none",
         edgecolors=FRONTIER_COLOUR,
         linewidths=1.5,
-        label=label,
+        label=label if label is not None else "_nolegend_",
         zorder=8,
     )
 
@@ -217,7 +290,12 @@ def _note(
     gid: str,
 ) -> None:
     """A boxed note in a corner of the axes, with an arrow to the package."""
-    lines = [textwrap.fill(part, WRAP, subsequent_indent="  ") for part in text.split("\n")]
+    lines = [
+        textwrap.fill(
+            part, WRAP, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+        )
+        for part in text.split("\n")
+    ]
     left, top = corner[0] < 0.5, corner[1] > 0.5
     axes.annotate(
         "\n".join(lines),

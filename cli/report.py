@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from guarantees.model.exact.results import BoundMiss
+from guarantees.model.exact.results import BoundMiss, Concession, Package
 from guarantees.model.format.schema import Scenario
 
 #: Decimal places of every number shown (values, bounds, shortfalls).
@@ -79,6 +79,81 @@ def package_text(options: Sequence[str]) -> str:
     return ", ".join(options) if options else "(no options)"
 
 
+#: Packages of one list looked at for grouping (beyond, each package is shown alone).
+GROUP_LIMIT = 1 << 16
+
+
+@dataclass(frozen=True)
+class PackageGroup:
+    """Packages that differ only by options that change nothing compared: `options` plus,
+    with or without, each of `free`; `size` packages in all; `flag` (acceptable) is shared."""
+
+    options: tuple[str, ...]
+    free: tuple[str, ...]
+    size: int
+    flag: bool = False
+
+    @property
+    def text(self) -> str:
+        """`a, b (with or without c)`."""
+        return group_text(self.options, self.free)
+
+
+def group_text(options: Sequence[str], free: Sequence[str]) -> str:
+    """A package, and the options it holds or not to the same effect, in words."""
+    if not free:
+        return package_text(options)
+    if not options:
+        return f"any combination of {', '.join(free)} (or none)"
+    either = free[0] if len(free) == 1 else f"any of {', '.join(free)}"
+    return f"{package_text(options)} (with or without {either})"
+
+
+def package_groups(
+    scenario: Scenario, packages: Sequence[Package], flags: Sequence[bool] | None = None
+) -> list[PackageGroup]:
+    """Packages compared as equal (tied on the axes, with the same flag) merged when they
+    differ only by some options: `x` and `x, formal_recognition` become `x (with or without
+    formal_recognition)` (model/exact/points.py `free_groups`). Order of first appearance."""
+    from guarantees.model.exact.points import free_groups
+
+    order = list(scenario.options)
+    position = {o: i for i, o in enumerate(order)}
+    flag_bit = 1 << len(order)  # never merged: no package is both acceptable and not
+    marks = [bool(f) for f in flags] if flags is not None else [False] * len(packages)
+    masks = [
+        sum(1 << position[o] for o in p.options) | (flag_bit if f else 0)
+        for p, f in zip(packages, marks, strict=True)
+    ]
+    out = []
+    for base, free in free_groups(masks):
+        held = tuple(o for i, o in enumerate(order) if base >> i & 1)
+        either = tuple(o for i, o in enumerate(order) if free >> i & 1)
+        out.append(PackageGroup(held, either, 1 << len(either), bool(base & flag_bit)))
+    return out
+
+
+def tied_groups(
+    scenario: Scenario, packages: Sequence[Package]
+) -> list[tuple[Package, PackageGroup]]:
+    """Runs of packages tied on the scenario's benefit and risk, each run's packages grouped
+    (`package_groups`); with each group, a package of its run (for the values)."""
+    axes = (scenario.tradeoff.benefit, scenario.tradeoff.risk)
+    out: list[tuple[Package, PackageGroup]] = []
+    run: list[Package] = []
+    for package in [*packages[:GROUP_LIMIT], None]:
+        if run and (package is None or _at(package, axes) != _at(run[0], axes)):
+            out += [(run[0], g) for g in package_groups(scenario, run)]
+            run = []
+        if package is not None:
+            run.append(package)
+    return out
+
+
+def _at(package: Package, axes: tuple[str, str]) -> tuple[float, float]:
+    return package.metrics[axes[0]], package.metrics[axes[1]]
+
+
 def miss_text(scenario: Scenario, miss: BoundMiss) -> str:
     """`escalation 0.480 above max 0.400 by 0.080`: value, the bound and how far it is missed.
 
@@ -123,3 +198,33 @@ def shown(count: int, top: int | None, noun: str) -> tuple[str, ...]:
     if top is None or count <= top:
         return ()
     return (f"Showing {top} of {count} {noun} (--top N to show more).",)
+
+
+def shown_packages(count: int, covered: int, noun: str) -> tuple[str, ...]:
+    """The note under a list of packages whose rows may each hold several (grouped)."""
+    if covered >= count:
+        return ()
+    return (f"Showing {covered} of {count} {noun} (--top N to show more).",)
+
+
+def concession_key(concession: Concession) -> tuple[int, float]:
+    """What ranks concessions: fewest constraints, then the smallest shift."""
+    return len(concession.constraints), concession.shift
+
+
+def smallest_concessions(concessions: Sequence[Concession]) -> tuple[Concession, ...]:
+    """Every concession tied with the first (as few constraints, the same shift)."""
+    if not concessions:
+        return ()
+    first = concession_key(concessions[0])
+    return tuple(c for c in concessions if concession_key(c) == first)
+
+
+def tie_ranks(keys: Sequence[object]) -> list[str]:
+    """Ranks of sorted keys, equal keys sharing a rank marked `=` (`1=`, `1=`, `3`)."""
+    ranks = []
+    for i, key in enumerate(keys):
+        first = next(j for j in range(i + 1) if keys[j] == key)
+        tied = keys.count(key) > 1
+        ranks.append(f"{first + 1}{'=' if tied else ''}")
+    return ranks

@@ -21,6 +21,8 @@ from guarantees.cli.report import (
     package_text,
     plural,
     shown,
+    shown_packages,
+    tied_groups,
 )
 from guarantees.model.comparison.diff import PackageChanges, ScenarioDiff
 from guarantees.model.comparison.inputs import Change
@@ -54,7 +56,9 @@ def diff_report(
         _counts(result),
         _packages("Acceptable packages", _ACCEPTABLE, scenarios, out.acceptable, top),
         _packages("Minimal forms", _MINIMAL, scenarios, out.minimal, top),
-        _packages("Frontier", _FRONTIER, scenarios, out.frontier, top),
+        _packages(
+            "Frontier", _FRONTIER, scenarios, out.frontier, top, counts=_frontier_counts(result)
+        ),
         _tradeoffs(scenarios, result, top),
         _blocks(result),
         _concessions(scenarios, result, top),
@@ -103,18 +107,31 @@ def _counts(result: ScenarioDiff) -> Section:
 
 def _package_rows(
     scenario: Scenario, packages: Sequence[Package], label: str, top: int
-) -> list[tuple[str, ...]]:
-    """Rows of packages: the change, options, benefit and risk (the variant's own values)."""
+) -> tuple[list[tuple[str, ...]], int]:
+    """Rows of packages: the change, options, benefit and risk (the variant's own values);
+    packages tied on both axes that differ only by options to no effect are one row. Also:
+    how many packages the rows hold."""
     benefit, risk = scenario.tradeoff.benefit, scenario.tradeoff.risk
-    return [
+    groups = tied_groups(scenario, packages)[:top]
+    rows: list[tuple[str, ...]] = [
         (
             label,
-            package_text(p.options),
+            group.text,
             metric_number(scenario, benefit, p.metrics[benefit], unit=False),
             metric_number(scenario, risk, p.metrics[risk], unit=False),
         )
-        for p in packages[:top]
+        for p, group in groups
     ]
+    return rows, sum(g.size for _, g in groups)
+
+
+def _frontier_counts(result: ScenarioDiff) -> str:
+    """`The frontier: 72 points (144 packages) before, 65 points (130 packages) now.`: in
+    points first, as `evaluate` counts it."""
+    old, new = result.old.frontier, result.new.frontier
+    before = f"{plural(len(old), 'point')} ({plural(len(old.packages), 'package')})"
+    after = f"{plural(len(new), 'point')} ({plural(len(new.packages), 'package')})"
+    return f"The frontier: {before} before, {after} now."
 
 
 def _packages(
@@ -123,24 +140,28 @@ def _packages(
     scenarios: tuple[Scenario, Scenario],
     changes: PackageChanges,
     top: int,
+    *,
+    counts: str | None = None,
 ) -> Section:
-    """Packages that joined or left a list, with the values of the variant they are in."""
+    """Packages that joined or left a list, with the values of the variant they are in;
+    `counts`, a sentence giving the list's sizes (default: `(3 before, 3 now)` in packages)."""
     gained, lost = len(changes.gained), len(changes.lost)
-    counts = f"({changes.old_count} before, {changes.new_count} now)"
     if not gained and not lost:
-        return Section(title, (f"No change {counts}.",))
-    text = f"{plural(gained, 'package')} {words[0]}; {plural(lost, 'package')} {words[1]} {counts}."
+        none = f"No change ({changes.old_count} before, {changes.new_count} now)."
+        return Section(title, (f"No change. {counts}" if counts else none,))
+    text = f"{plural(gained, 'package')} {words[0]}; {plural(lost, 'package')} {words[1]}"
+    text += f". {counts}" if counts else f" ({changes.old_count} before, {changes.new_count} now)."
     columns = (
         Column("change"),
         Column("package"),
         Column(scenarios[1].tradeoff.benefit, numeric=True),
         Column(scenarios[1].tradeoff.risk, numeric=True),
     )
-    rows = _package_rows(scenarios[1], changes.gained, words[2], top)
-    rows += _package_rows(scenarios[0], changes.lost, words[3], top)
-    notes = shown(gained, top, f"packages that {words[0]}")
-    notes += shown(lost, top, f"packages that {words[1]}")
-    return Section(title, (text,), Table(columns, tuple(rows)), notes)
+    rows, shown_gained = _package_rows(scenarios[1], changes.gained, words[2], top)
+    lost_rows, shown_lost = _package_rows(scenarios[0], changes.lost, words[3], top)
+    notes = shown_packages(gained, shown_gained, f"packages that {words[0]}")
+    notes += shown_packages(lost, shown_lost, f"packages that {words[1]}")
+    return Section(title, (text,), Table(columns, tuple(rows + lost_rows)), notes)
 
 
 def _limits(scenario: Scenario, failures: tuple[Failure, ...] | None) -> str:
@@ -156,8 +177,9 @@ def _limits(scenario: Scenario, failures: tuple[Failure, ...] | None) -> str:
 def _tradeoffs(scenarios: tuple[Scenario, Scenario], result: ScenarioDiff, top: int) -> Section:
     """Trade-offs that appeared, went, or now fail other limits or by other amounts."""
     changes = result.outcomes.tradeoffs
+    counts = f"({len(result.old.tradeoffs)} before, {len(result.new.tradeoffs)} now)"
     if not changes:
-        return Section("Trade-offs", ("The trade-offs are the same.",))
+        return Section("Trade-offs", (f"The trade-offs are the same {counts}.",))
     columns = (Column("change"), Column("package"), Column("old"), Column("new"))
     rows = tuple(
         (
@@ -168,16 +190,17 @@ def _tradeoffs(scenarios: tuple[Scenario, Scenario], result: ScenarioDiff, top: 
         )
         for t in changes[:top]
     )
-    text = f"{plural(len(changes), 'trade-off')} added, removed or changed."
+    text = f"{plural(len(changes), 'trade-off')} added, removed or changed {counts}."
     return Section("Trade-offs", (text,), Table(columns, rows), shown(len(changes), top, "changes"))
 
 
 def _blocks(result: ScenarioDiff) -> Section:
-    """Actors whose counts changed, old -> new, and the sole blockers."""
+    """Actors whose counts changed, old -> new, and who most often is the only actor in the
+    way (the JSON's `sole_blockers`)."""
     old, new = result.outcomes.sole_blockers
-    sole = ", ".join(old) or "none"
-    sole += " (before and now)" if old == new else f" before, {', '.join(new) or 'none'} now"
-    note = f"Sole blockers: {sole}."
+    most = " and ".join(old) or "nobody"
+    most += " (before and now)" if old == new else f" before, {' and '.join(new) or 'nobody'} now"
+    note = f"Most often the only actor in the way: {most}."
     changes = result.outcomes.blocks
     if not changes:
         return Section("Blocks", ("No actor's counts changed.",), None, (note,))
@@ -192,7 +215,10 @@ def _blocks(result: ScenarioDiff) -> Section:
         (b.actor, *(_pair(b.old, b.new, count) for count in ("rejects", "blocks", "sole")))
         for b in changes
     )
-    text = "Actors whose counts changed (old -> new)."
+    text = (
+        "Actors whose counts changed (old -> new): feasible packages rejected, blocked, and "
+        "rejected by this actor alone."
+    )
     return Section("Blocks", (text,), Table(columns, rows), (note,))
 
 
@@ -216,7 +242,7 @@ def _concessions(scenarios: tuple[Scenario, Scenario], result: ScenarioDiff, top
     changes = result.outcomes.concessions
     if not changes:
         return Section("Concessions", ("The concessions are the same.",))
-    columns = (Column("change"), Column("relax"), Column("old: opens"), Column("new: opens"))
+    columns = (Column("change"), Column("relax"), Column("opens before"), Column("opens now"))
     rows = tuple(
         (
             "added" if c.old is None else "removed" if c.new is None else "changed",

@@ -9,19 +9,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from guarantees.cli.report import (
+    GROUP_LIMIT,
     Column,
+    PackageGroup,
     Report,
     Section,
     Table,
+    concession_key,
     metric_header,
     metric_number,
     miss_text,
     number,
+    package_groups,
     package_text,
     plural,
     shown,
+    shown_packages,
+    smallest_concessions,
+    tie_ranks,
+    tied_groups,
 )
-from guarantees.model.exact.results import Evaluation, Failure, FrontierPoint, Package
+from guarantees.model.exact.results import (
+    Evaluation,
+    Failure,
+    FrontierPoint,
+    Package,
+    TradeOff,
+)
 from guarantees.model.format.schema import Scenario
 
 
@@ -63,24 +77,26 @@ def _axes(scenario: Scenario, result: Evaluation) -> str:
 
 def _package_table(
     scenario: Scenario, result: Evaluation, packages: Sequence[Package], top: int
-) -> Table:
-    """Ranked packages: position, options, benefit and risk."""
+) -> tuple[Table, int]:
+    """Ranked packages: position, options, benefit and risk; packages tied on both axes
+    that differ only by options to no effect are one row. Also: how many packages are shown."""
     columns = (
         Column("#", numeric=True),
         Column("package"),
         Column(metric_header(scenario, result.benefit), numeric=True),
         Column(metric_header(scenario, result.risk), numeric=True),
     )
+    groups = tied_groups(scenario, packages)[:top]
     rows = tuple(
         (
             str(rank),
-            package_text(p.options),
+            group.text,
             metric_number(scenario, result.benefit, p.metrics[result.benefit], unit=False),
             metric_number(scenario, result.risk, p.metrics[result.risk], unit=False),
         )
-        for rank, p in enumerate(packages[:top], start=1)
+        for rank, (p, group) in enumerate(groups, start=1)
     )
-    return Table(columns, rows)
+    return Table(columns, rows), sum(g.size for _, g in groups)
 
 
 def _acceptable(scenario: Scenario, result: Evaluation, top: int) -> Section:
@@ -96,16 +112,16 @@ def _acceptable(scenario: Scenario, result: Evaluation, top: int) -> Section:
         f"{plural(count, 'package')} acceptable to every actor, "
         f"best first by {_axes(scenario, result)}."
     )
-    table = _package_table(scenario, result, result.acceptable, top)
-    return Section(title, (text,), table, shown(count, top, "acceptable packages"))
+    table, covered = _package_table(scenario, result, result.acceptable, top)
+    return Section(title, (text,), table, shown_packages(count, covered, "acceptable packages"))
 
 
 def _minimal(scenario: Scenario, result: Evaluation, top: int) -> Section:
     """Acceptable packages with no acceptable proper subset: the cores of an agreement."""
     count = len(result.minimal)
     text = f"{plural(count, 'acceptable package')} with no acceptable proper subset."
-    table = _package_table(scenario, result, result.minimal, top)
-    return Section("Minimal forms", (text,), table, shown(count, top, "minimal forms"))
+    table, covered = _package_table(scenario, result, result.minimal, top)
+    return Section("Minimal forms", (text,), table, shown_packages(count, covered, "minimal forms"))
 
 
 def _frontier(scenario: Scenario, result: Evaluation, top: int, tied: int) -> Section:
@@ -121,9 +137,10 @@ def _frontier(scenario: Scenario, result: Evaluation, top: int, tied: int) -> Se
     rows = tuple(
         row for point in result.frontier[:top] for row in _point_rows(scenario, result, point, tied)
     )
+    packages = len(result.frontier.packages)
     text = (
-        f"{plural(count, 'point')} where no feasible package does better on both "
-        f"{result.benefit} and {result.risk}."
+        f"{plural(count, 'point')} ({plural(packages, 'package')}) where no feasible package "
+        f"does better on both {result.benefit} and {result.risk}."
     )
     return Section("Frontier", (text,), Table(columns, rows), shown(count, top, "points"))
 
@@ -131,21 +148,24 @@ def _frontier(scenario: Scenario, result: Evaluation, top: int, tied: int) -> Se
 def _point_rows(
     scenario: Scenario, result: Evaluation, point: FrontierPoint, tied: int
 ) -> list[tuple[str, ...]]:
-    """A frontier point's first `tied` packages, and a row saying how many more are tied."""
+    """A frontier point's first `tied` groups of packages, and a row saying how many more
+    packages are tied there."""
+    groups = package_groups(
+        scenario, point.packages[:GROUP_LIMIT], point.acceptable[:GROUP_LIMIT].tolist()
+    )
     rows: list[tuple[str, ...]] = [
         (
             "" if position else metric_number(scenario, result.benefit, point.benefit, unit=False),
             "" if position else metric_number(scenario, result.risk, point.risk, unit=False),
-            package_text(package.options),
-            "yes" if ok else "no",
+            group.text,
+            "yes" if group.flag else "no",
         )
-        for position, (package, ok) in enumerate(
-            zip(point.packages[:tied], point.acceptable[:tied], strict=True)
-        )
+        for position, group in enumerate(groups[:tied])
     ]
-    more = len(point.packages) - len(rows)
+    covered = sum(g.size for g in groups[:tied])
+    more = len(point.packages) - covered
     if more > 0:
-        accepted = int(point.acceptable[len(rows) :].sum())
+        accepted = int(point.acceptable.sum()) - sum(g.size for g in groups[:tied] if g.flag)
         some = "all" if accepted == more else "none" if accepted == 0 else f"{accepted} of them"
         rows.append(("", "", f"and {more} more tied here", some))
     return rows
@@ -162,27 +182,55 @@ def _limits_text(scenario: Scenario, failures: tuple[Failure, ...]) -> str:
 
 
 def _tradeoffs(scenario: Scenario, result: Evaluation, top: int) -> Section:
-    """Frontier packages held back only by metric limits, with each shortfall."""
+    """Trade-offs: frontier packages held back only by metric limits, with each shortfall
+    (packages tied on the axes and failing alike, differing only by options to no effect,
+    are one row)."""
     count = len(result.tradeoffs)
     if count == 0:
-        return Section("Trade-offs", ("No frontier package fails only on metric limits.",))
+        return Section("Trade-offs", ("No frontier package is held back only by limits.",))
     columns = (
         Column("package"),
         Column(metric_header(scenario, result.benefit), numeric=True),
         Column(metric_header(scenario, result.risk), numeric=True),
         Column("failing limits"),
     )
+    groups = _tradeoff_groups(scenario, result)[:top]
     rows = tuple(
         (
-            package_text(t.package.options),
+            group.text,
             metric_number(scenario, result.benefit, t.package.metrics[result.benefit], unit=False),
             metric_number(scenario, result.risk, t.package.metrics[result.risk], unit=False),
             _limits_text(scenario, t.failures),
         )
-        for t in result.tradeoffs[:top]
+        for t, group in groups
     )
-    text = f"{plural(count, 'frontier package')} that only metric limits hold back."
-    return Section("Trade-offs", (text,), Table(columns, rows), shown(count, top, "trade-offs"))
+    text = (
+        f"{plural(count, 'trade-off')}: frontier packages held back only by metric limits "
+        "(no veto, demand or condition)."
+    )
+    notes = shown_packages(count, sum(g.size for _, g in groups), "trade-offs")
+    return Section("Trade-offs", (text,), Table(columns, rows), notes)
+
+
+def _tradeoff_groups(scenario: Scenario, result: Evaluation) -> list[tuple[TradeOff, PackageGroup]]:
+    """Runs of trade-offs at one point failing the same limits alike, each run grouped."""
+    out: list[tuple[TradeOff, PackageGroup]] = []
+    run: list[TradeOff] = []
+    for item in [*result.tradeoffs[:GROUP_LIMIT], None]:
+        if run and (item is None or _tradeoff_key(result, item) != _tradeoff_key(result, run[0])):
+            out += [(run[0], g) for g in package_groups(scenario, [t.package for t in run])]
+            run = []
+        if item is not None:
+            run.append(item)
+    return out
+
+
+def _tradeoff_key(result: Evaluation, item: TradeOff) -> tuple[object, ...]:
+    return (
+        item.package.metrics[result.benefit],
+        item.package.metrics[result.risk],
+        repr([f.to_json() for f in item.failures]),
+    )
 
 
 def _blocks(result: Evaluation) -> Section:
@@ -196,20 +244,26 @@ def _blocks(result: Evaluation) -> Section:
     rows = tuple((b.actor, str(b.rejects), str(b.blocks), str(b.sole)) for b in result.blocks)
     text = (
         "Feasible packages each actor rejects (any constraint), blocks (a veto, demand or "
-        "condition), and is alone in rejecting."
+        "condition), and is alone in rejecting (no other actor rejects them)."
     )
-    return Section("Blocks", (text,), Table(columns, rows), (_sole_text(result),))
+    return Section("Blocks", (text,), Table(columns, rows), alone_notes(result))
 
 
-def _sole_text(result: Evaluation) -> str:
-    """Who alone blocks the most packages, said in a sentence."""
-    if not result.sole_blockers:
-        return "No actor is alone in rejecting any feasible package."
-    sole = {b.actor: b.sole for b in result.blocks}
-    names = ", ".join(result.sole_blockers)
-    count = sole[result.sole_blockers[0]]
-    label = "Sole blocker" if len(result.sole_blockers) == 1 else "Sole blockers"
-    return f"{label}: {names} ({plural(count, 'package')} rejected by no one else)."
+def alone_notes(result: Evaluation) -> tuple[str, ...]:
+    """Every actor alone in rejecting some package, and who most often is the only one in
+    the way (the JSON's `sole_blockers`), said in sentences."""
+    alone = sorted((b for b in result.blocks if b.sole), key=lambda b: -b.sole)
+    if not alone:
+        return ("No actor is alone in rejecting any feasible package.",)
+    names = ", ".join(f"{b.actor} ({b.sole})" for b in alone)
+    if len(alone) == 1:
+        return (f"Alone in rejecting some packages: {names}; no other actor ever is.",)
+    most = " and ".join(result.sole_blockers)
+    tie = " (tied)" if len(result.sole_blockers) > 1 else ""
+    return (
+        f"Alone in rejecting some packages: {names}.",
+        f"Most often the only actor in the way: {most}{tie}.",
+    )
 
 
 def _concessions(scenario: Scenario, result: Evaluation, top: int) -> Section:
@@ -228,17 +282,26 @@ def _concessions(scenario: Scenario, result: Evaluation, top: int) -> Section:
         Column("shift", numeric=True),
         Column("opens"),
     )
+    cut = result.concessions[: max(top, len(smallest_concessions(result.concessions)))]
+    ranks = tie_ranks([concession_key(c) for c in cut])
     rows = tuple(
         (
-            str(rank),
+            rank,
             _limits_text(scenario, c.failures),
             number(c.shift, fixed=True),
             package_text(c.package.options),
         )
-        for rank, c in enumerate(result.concessions[:top], start=1)
+        for rank, c in zip(ranks, cut, strict=True)
     )
     text = (
         "Smallest sets of constraints whose relaxation opens a package, fewest first, then "
         "by how far limits must move (shift)."
     )
-    return Section("Concessions", (text,), Table(columns, rows), shown(count, top, "concessions"))
+    notes = shown(count, len(cut), "concessions")
+    if any(rank.endswith("=") for rank in ranks):
+        notes = (
+            "A rank with = is shared: those concessions are equally small, and the scenario "
+            "does not say which side should give way.",
+            *notes,
+        )
+    return Section("Concessions", (text,), Table(columns, rows), notes)

@@ -19,10 +19,10 @@ from string import Template
 from typing import TYPE_CHECKING
 
 from guarantees.cli.figures import require_matplotlib
-from guarantees.cli.output import refuse_overwrite, write_new
+from guarantees.cli.output import announce, refuse_overwrite, write_new
 from guarantees.cli.progress import evaluate_with_progress, progress_bar, shows_progress
 from guarantees.cli.render_html import section_html, text
-from guarantees.cli.report import Column, Section, Table, metric_header, source_text
+from guarantees.cli.report import Column, Section, Table, metric_header, plural, source_text
 from guarantees.model.exact.results import ConstraintRef, Evaluation
 from guarantees.model.format.load import load
 from guarantees.model.format.schema import Scenario
@@ -35,29 +35,44 @@ DEFAULT_TOP = 10
 
 
 def run_report(
-    file: str, output: Path, *, top: int | None, force: bool, jobs: int | None = None
+    file: str,
+    output: Path,
+    *,
+    top: int | None,
+    force: bool,
+    jobs: int | None = None,
+    quiet: bool = False,
 ) -> None:
     """Evaluate and draw one file and write its HTML handout to a new file."""
     require_matplotlib("report")
     refuse_overwrite(output, force=force)
     scenario = load(file, display=file)
     result = evaluate_with_progress(file, scenario, jobs)
-    svg = picture_svg(scenario, result, progress=shows_progress(scenario))
-    page = report_page(file, scenario, result, svg, top=DEFAULT_TOP if top is None else top)
+    svg, held_back = picture(scenario, result, progress=shows_progress(scenario))
+    top = DEFAULT_TOP if top is None else top
+    page = report_page(file, scenario, result, svg, top=top, held_back=held_back)
     write_new(output, page, force=force)
+    announce(output, quiet=quiet)
 
 
 def picture_svg(
     scenario: Scenario, result: Evaluation, *, progress: bool = False, layers: Sequence[Layer] = ()
 ) -> bytes:
     """The trade-off picture as SVG, with any extra layers (robustness, once it exists)."""
+    return picture(scenario, result, progress=progress, layers=layers)[0]
+
+
+def picture(
+    scenario: Scenario, result: Evaluation, *, progress: bool = False, layers: Sequence[Layer] = ()
+) -> tuple[bytes, int]:
+    """The picture as SVG, and how many packages it draws as held back by limits (exact)."""
     from guarantees.cli.plot import figure_bytes, frontier_figure
-    from guarantees.model.exact.points import limit_lines, package_points
+    from guarantees.model.exact.points import HELD_BACK, limit_lines, package_points
 
     with progress_bar("Plotting", enabled=progress) as advance:
         points = package_points(scenario, progress=advance)
     figure = frontier_figure(scenario, result, points, limit_lines(scenario), layers=layers)
-    return figure_bytes(figure, "svg")
+    return figure_bytes(figure, "svg"), points.counts[HELD_BACK]
 
 
 def report_page(
@@ -68,14 +83,16 @@ def report_page(
     *,
     top: int,
     extra: Sequence[Section] = (),
+    held_back: int | None = None,
 ) -> str:
-    """The whole page: header, picture, results, any extra sections, scenario, sources."""
+    """The whole page: header, picture, results, any extra sections, scenario, sources;
+    `held_back`, the picture's count of packages held back by limits, for its caption."""
     from guarantees.cli.report_evaluate import evaluation_report
 
     report = evaluation_report(file, scenario, result, top)
     body = [
         _header(scenario, report.facts),
-        _figure(scenario, result, svg),
+        _figure(scenario, result, svg, held_back),
         '<h2 id="results">Results</h2>',
         *(section_html(s, level=3) for s in report.sections),
         *(section_html(s) for s in extra),
@@ -109,16 +126,23 @@ def _header(scenario: Scenario, facts: tuple[str, ...]) -> str:
     return "\n".join(parts)
 
 
-def _figure(scenario: Scenario, result: Evaluation, svg: bytes) -> str:
-    """The picture, embedded, with a caption that says how to read it."""
+def _figure(scenario: Scenario, result: Evaluation, svg: bytes, held_back: int | None) -> str:
+    """The picture, embedded, with a caption that says how to read it and what it counts,
+    in the words and units of the results below."""
     data = base64.b64encode(svg).decode("ascii")
     benefit, risk = result.benefit, result.risk
+    counted = "" if held_back is None else f" ({plural(held_back, 'package')})"
+    points = len(result.frontier)
     caption = (
         f"Every feasible package by {metric_header(scenario, benefit)} (across) and "
-        f"{metric_header(scenario, risk)} (up). Green circles: acceptable to every actor; "
-        "orange triangles: held back only by metric limits (trade-offs); vermilion crosses: "
-        "blocked by a veto, demand or condition. The black line is the frontier; dashed lines "
-        "are actors' limits, shaded over their range when uncertain."
+        f"{metric_header(scenario, risk)} (up). Green circles: acceptable to every actor "
+        f"({plural(result.counts.acceptable, 'package')}); orange triangles: held back by "
+        f"limits, failing only metric limits{counted}, ringed when on the frontier (the "
+        f"{plural(len(result.tradeoffs), 'trade-off')} listed below); vermilion crosses: "
+        "blocked by a veto, demand or condition. The black line is the frontier: "
+        f"{plural(points, 'point')} ({plural(len(result.frontier.packages), 'package')}). "
+        "Dashed lines are actors' limits, each actor's uncertain range hatched in its own "
+        "pattern (see the legend)."
     )
     alt = f"Trade-off plot of {benefit} against {risk} for {scenario.title}"
     return (

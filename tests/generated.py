@@ -20,9 +20,15 @@ def _scenario(options: str, constraints: str, rules: str = "") -> str:
     return f"{head}options:\n{options}{rules}{actor}"
 
 
-def labels_only(n: int, constraints: str = "[]") -> str:
-    """n options with a label and nothing else (every package ties), one actor."""
-    return _scenario(_options(n, values=False), f" {constraints}")
+def labels_only(n: int, constraints: str = "[]", *, at_most: int | None = None) -> str:
+    """n options with a label and nothing else (every package ties), one actor; with
+    `at_most`, a rule keeping packages of at most that many options (ties that do not
+    factor into `with or without` groups)."""
+    rules = ""
+    if at_most is not None:
+        names = ", ".join(f"o{i:02d}" for i in range(n))
+        rules = f'rules:\n  - condition: "count({names}) <= {at_most}"\n'
+    return _scenario(_options(n, values=False), f" {constraints}", rules)
 
 
 def demands(n: int) -> str:

@@ -10,12 +10,19 @@ frontier is not sampled: it comes exact from `evaluate`.
 
 Status of a feasible package (see docs/explanation/semantics.md):
 - ACCEPTABLE: fails no constraint;
-- TRADE_OFF: fails only metric limits (held back by degree, not by principle);
+- HELD_BACK: fails only metric limits (held back by degree, not by principle); those on the
+  frontier are what reports call the trade-offs;
 - BLOCKED: fails a veto, demand, demand_any or condition of some actor.
+
+`free_groups` merges packages that differ only by options with no effect on what is being
+compared (formal recognition at 0 and 0, with or without it the package sits at the same
+point): reports show `P (with or without o)` once instead of P and P with o, so that a
+zero-effect option does not double every list.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -29,8 +36,8 @@ from .enumerate import Chunk, Enumerator, Progress
 from .results import ConstraintRef
 from .values import SCALE, Floats, Ints
 
-ACCEPTABLE, TRADE_OFF, BLOCKED = 0, 1, 2
-STATUS_NAMES = ("acceptable", "trade-off", "blocked")
+ACCEPTABLE, HELD_BACK, BLOCKED = 0, 1, 2
+STATUS_NAMES = ("acceptable", "held back by limits", "blocked")
 #: Points kept (in all) when there are more feasible packages than this.
 DISPLAY_LIMIT = 5000
 #: Exact enumeration stops here, as for `evaluate`.
@@ -47,7 +54,7 @@ class PackagePoints:
     masks: Ints  # bit i: the option at file position i
     benefit: Floats  # on the reporting grid
     risk: Floats
-    status: Codes  # ACCEPTABLE, TRADE_OFF or BLOCKED
+    status: Codes  # ACCEPTABLE, HELD_BACK or BLOCKED
     counts: tuple[int, int, int]  # every feasible package, per status (not only those kept)
 
     @property
@@ -111,7 +118,7 @@ def _status(chunk: Chunk, index: NDArray[np.intp], hard: list[np.uint8]) -> Code
         part = plane[index]
         failed |= part != 0
         blocked |= (part & bits) != 0
-    status = np.where(failed, TRADE_OFF, ACCEPTABLE).astype(np.int8)
+    status = np.where(failed, HELD_BACK, ACCEPTABLE).astype(np.int8)
     status[blocked] = BLOCKED
     return status
 
@@ -204,6 +211,43 @@ def _points(
         status=status[order],
         counts=(counts[0], counts[1], counts[2]),
     )
+
+
+def free_groups(masks: Sequence[int]) -> tuple[tuple[int, int], ...]:
+    """Packages (masks) merged into `(base, free)` groups, in the order first seen: a group
+    stands for `base | s` for every subset `s` of `free`, all of which were given.
+
+    One pass per option bit merges each pair of groups that differ by that bit alone
+    (a single-pass Quine-McCluskey merge): exact, and every package is in one group.
+    """
+    groups = list(dict.fromkeys((int(m), 0) for m in masks))
+    every = 0
+    for base, _ in groups:
+        every |= base
+    bit = 1
+    while bit <= every:
+        if every & bit:
+            groups = _merge(groups, bit)
+        bit <<= 1
+    return tuple(groups)
+
+
+def _merge(groups: list[tuple[int, int]], bit: int) -> list[tuple[int, int]]:
+    """Groups with each pair differing only by `bit` made one, at the first one's place."""
+    present = set(groups)
+    used: set[tuple[int, int]] = set()
+    out = []
+    for group in groups:
+        if group in used:
+            continue
+        base, free = group
+        partner = (base ^ bit, free)
+        if partner in present and partner not in used:
+            used.add(partner)
+            out.append((base & ~bit, free | bit))
+        else:
+            out.append(group)
+    return out
 
 
 def limit_lines(scenario: Scenario) -> tuple[LimitLine, ...]:

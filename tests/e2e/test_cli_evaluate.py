@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_helpers import EXAMPLE, INVALID_ISSUES, SCENARIOS, Run
+from cli_helpers import EXAMPLE, INVALID_ISSUES, REPO, SCENARIOS, Run
 
 from guarantees.cli import progress
 from guarantees.model import load
@@ -44,9 +44,9 @@ def test_table_shows_every_section_of_the_example(run: Run) -> None:
         assert re.search(rf"^{heading}$", out, re.MULTILINE), heading
     # a trade-off: which limit fails, by how much
     assert "beneficiary#1 (limit): deterrence 0.200 below min 0.500 by" in out
-    # the sole blocker, and each concession with the package it opens
-    assert "Sole blocker: beneficiary (4 packages rejected by no one else)." in out
-    assert re.search(r"^1\s+beneficiary#1 \(limit\).*0\.300\s+air_policing$", out, re.MULTILINE)
+    # every actor alone in rejecting some package, and each concession with what it opens
+    assert "Alone in rejecting some packages: beneficiary (4); no other actor ever is." in out
+    assert re.search(r"^\s*1\s+beneficiary#1 \(limit\).*0\.300\s+air_policing$", out, re.MULTILINE)
     assert "Showing 5 of 12 points (--top N to show more)." in out
 
 
@@ -238,3 +238,25 @@ def test_progress_bar_is_enabled_on_a_terminal_for_large_scenarios_only(
     assert enabled == [True, False]
     assert "Big 19" in result.stdout
     assert "Small test scenario" in result.stdout
+
+
+TIED = REPO / "tests" / "data" / "tied-concessions.yaml"
+
+
+def test_tied_concessions_share_a_rank_and_all_are_shown(run: Run) -> None:
+    """Relaxing Moscow's condition or Kyiv's veto: equally small, neither put first."""
+    out = run("evaluate", TIED, "--top", "1").stdout
+    rows = [line.split()[:2] for line in out.splitlines() if line.lstrip().startswith("1=")]
+    assert rows == [["1=", "moscow.guarantee_for_recognition"], ["1=", "kyiv.no_recognition"]]
+    assert "A rank with = is shared: those concessions are equally small" in out
+
+
+def test_an_option_to_no_effect_is_grouped_in_tables_and_kept_in_json(run: Run) -> None:
+    """`recognition` is worth 0 and 0: one row `... (with or without recognition)`."""
+    out = run("evaluate", TIED, "--format", "markdown").stdout
+    assert "| 0.650 | 0.280 | guarantee, jets (with or without recognition) | no |" in out
+    assert "4 points (8 packages) where" in out
+    document = json.loads(run("evaluate", TIED, "--format", "json").stdout)
+    (first, *_) = document["files"][0]["result"]["frontier"]
+    options = [p["options"] for p in first["packages"]]
+    assert sorted(options) == [["guarantee", "jets"], ["guarantee", "recognition", "jets"]]

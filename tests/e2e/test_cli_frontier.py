@@ -28,7 +28,7 @@ def test_table_shows_the_frontier_and_trade_offs_only(run: Run, small: Path) -> 
         f"small ({small})",
         "4 options, 3 actors: 16 packages, 12 feasible, 3 acceptable",
     ]
-    assert "10 points where no feasible package does better on both" in out
+    assert "10 points (10 packages) where no feasible package does better on both" in out
     assert "Trade-offs" in out
     for absent in ("Acceptable packages", "Blocks", "Concessions", "Showing"):
         assert absent not in out  # every point by default, other sections left out

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guarantees.cli.new import starter_text
+from guarantees.cli.schema import schema_text
 from guarantees.model import load, loads
 from guarantees.model.exact.evaluate import evaluate
 
@@ -25,7 +26,11 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_new_writes_name_yaml_that_validates(run: Run, in_tmp: Path) -> None:
     result = run("new", "my-case")
     assert result.exit_code == 0
-    assert result.stdout == "wrote my-case.yaml; check it with: guarantees validate my-case.yaml\n"
+    assert result.stdout == ""
+    assert result.stderr == (
+        "wrote my-case.yaml; check it with: guarantees validate my-case.yaml\n"
+        "wrote guarantees.schema.json (the schema the starter names, for editor completion)\n"
+    )
     assert (in_tmp / "my-case.yaml").is_file()
     validated = run("validate", "my-case.yaml")
     assert validated.exit_code == 0
@@ -117,8 +122,8 @@ def test_new_with_an_odd_output_path_writes_a_valid_starter(
 ) -> None:
     result = run("new", "odd", "--output", name)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.count("\n") == 1
-    assert "\x1b" not in result.stdout
+    assert result.stderr.count("\n") == 2  # the starter and the schema, a line each
+    assert "\x1b" not in result.stderr
     assert load(in_tmp / name).id == "odd"
     assert run("validate", in_tmp / name).exit_code == 0
 
@@ -127,3 +132,26 @@ def test_the_suggested_command_is_quoted_for_the_shell(run: Run, in_tmp: Path) -
     run("new", "quoted", "--output", "my case.yaml")
     text = (in_tmp / "my case.yaml").read_text(encoding="utf-8")
     assert "#   guarantees validate 'my case.yaml'  " in text
+
+
+def test_new_writes_the_schema_its_first_line_names_beside_it(run: Run, in_tmp: Path) -> None:
+    """The starter's first line names guarantees.schema.json: it exists, and is the schema."""
+    (in_tmp / "sub").mkdir()
+    result = run("new", "here", "--output", "sub/here.yaml")
+    assert result.exit_code == 0, result.stderr
+    first = (in_tmp / "sub" / "here.yaml").read_text(encoding="utf-8").splitlines()[0]
+    named = first.removeprefix("# yaml-language-server: $schema=")
+    assert (in_tmp / "sub" / named).read_text(encoding="utf-8") == schema_text()
+    # an existing schema file is left as it is, and the second starter says nothing of it
+    (in_tmp / "sub" / named).write_text("{}", encoding="utf-8")
+    again = run("new", "there", "--output", "sub/there.yaml")
+    assert (
+        again.stderr == "wrote sub/there.yaml; check it with: guarantees validate sub/there.yaml\n"
+    )
+    assert (in_tmp / "sub" / named).read_text(encoding="utf-8") == "{}"
+
+
+def test_quiet_new_says_nothing(run: Run, in_tmp: Path) -> None:
+    result = run("new", "hush", "-q")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert (in_tmp / "hush.yaml").is_file()

@@ -78,3 +78,32 @@ def test_no_file_is_written_when_there_is_nothing_to_show(
     result = run("evaluate", invalid, "-f", "markdown", "-o", target)
     assert result.exit_code == 2
     assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (("evaluate", EXAMPLE, "-o"), "out.txt"),
+        (("diff", EXAMPLE, EXAMPLE, "-o"), "diff.md"),
+        (("schema", "-o"), "schema.json"),
+        (("frontier", EXAMPLE, "--plot"), "picture.png"),
+        (("report", EXAMPLE, "-o"), "handout.html"),
+    ],
+)
+def test_every_file_written_is_named_on_stderr_unless_quiet(
+    run: Run, tmp_path: Path, args: tuple[str | Path, ...], name: str
+) -> None:
+    """Files written are said on standard error, so standard output stays the result."""
+    target = tmp_path / name
+    result = run(*args, target)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"wrote {target}\n"
+    assert target.is_file()
+    quiet = run(*args, tmp_path / f"quiet-{name}", "--quiet")
+    assert (quiet.exit_code, quiet.stderr) == (0, "")
+    assert (tmp_path / f"quiet-{name}").is_file()
+
+
+def test_standard_output_names_no_file(run: Run) -> None:
+    result = run("evaluate", EXAMPLE)
+    assert "wrote" not in result.stderr + result.stdout

@@ -89,7 +89,7 @@ def test_the_page_holds_summary_results_picture_scenario_and_sources(baseline_pa
     assert _facts() in page
     for heading in ("Acceptable packages", "Frontier", "Trade-offs", "Blocks", "Concessions"):
         assert f"<h3>{heading}</h3>" in page, heading
-    assert "Sole blocker: ukraine (" in page
+    assert "Most often the only actor in the way: ukraine." in page
     assert _concession() in page
     # the scenario itself, each constraint with its source, and the sources
     assert "<h3>Options</h3>" in page
@@ -237,9 +237,10 @@ def test_chromium_reads_the_key_figures(baseline_page: Path, tmp_path: Path) -> 
     dom = done.stdout
     result = evaluate(load(BASELINE))
     assert _facts() in dom
-    assert f"{len(result.frontier)} points where no feasible package does better on both" in dom
+    points, packages = len(result.frontier), len(result.frontier.packages)
+    assert f"{points} points ({packages} packages) where no feasible package does" in dom
     assert _concession() in dom  # the smallest concession, with its shortfall
-    assert "Sole blocker: ukraine" in dom
+    assert "Most often the only actor in the way: ukraine." in dom
 
 
 def test_chromium_prints_the_page(baseline_page: Path, tmp_path: Path) -> None:

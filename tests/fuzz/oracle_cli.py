@@ -38,7 +38,7 @@ def _arguments(
         "explain": ["explain", case, "-p", package, "-f", fmt],
         "frontier": ["frontier", case, "-f", fmt],
         "diff": ["diff", seed, case, "-f", fmt],
-        "report": ["report", case, "-o", str(out), "--force"],
+        "report": ["report", case, "-o", str(out), "--force", "--quiet"],
     }[command]
 
 

@@ -4,6 +4,7 @@ limits, the notes, the legend) checked on the figure itself, and the image read 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,12 +17,12 @@ from matplotlib.image import imread
 from matplotlib.lines import Line2D
 
 from guarantees.cli.plot import STYLES, figure_bytes, frontier_figure
-from guarantees.model import loads
+from guarantees.model import load, loads
 from guarantees.model.exact.evaluate import evaluate
 from guarantees.model.exact.points import (
     ACCEPTABLE,
     BLOCKED,
-    TRADE_OFF,
+    HELD_BACK,
     limit_lines,
     package_points,
 )
@@ -99,7 +100,7 @@ def test_every_feasible_package_is_a_point_of_its_status(
     scenario, _, axes = small
     points = package_points(scenario)
     collections = _status_collections(axes)
-    assert set(collections) == {ACCEPTABLE, TRADE_OFF, BLOCKED}
+    assert set(collections) == {ACCEPTABLE, HELD_BACK, BLOCKED}
     for code, collection in collections.items():
         chosen = points.status == code
         expected = np.column_stack((points.benefit[chosen], points.risk[chosen]))
@@ -117,7 +118,7 @@ def test_statuses_differ_by_colour_and_by_marker_shape(
         drawn = collection.get_facecolor() if code != BLOCKED else collection.get_edgecolor()
         assert np.allclose(drawn[0][:3], to_rgb(colour)), code
     # greyscale: the marker shapes themselves differ, pair by pair
-    shapes = [collections[c].get_paths()[0].vertices for c in (ACCEPTABLE, TRADE_OFF, BLOCKED)]
+    shapes = [collections[c].get_paths()[0].vertices for c in (ACCEPTABLE, HELD_BACK, BLOCKED)]
     for i in range(3):
         for j in range(i + 1, 3):
             a, b = shapes[i], shapes[j]
@@ -146,8 +147,10 @@ def test_limits_are_labelled_lines_and_an_uncertain_one_a_band(
     positions = [(tuple(x.get_xdata()), tuple(x.get_ydata())) for x in dashed]
     assert ((0.35, 0.35), (0, 1)) in positions  # vertical: a bound on deterrence
     assert ((0, 1), (0.3, 0.3)) in positions  # horizontal: a bound on escalation
-    bands = [p for p in axes.patches if p.get_alpha() == pytest.approx(0.07)]
+    bands = [p for p in axes.patches if p.get_gid() == "limit-range"]
     assert len(bands) == 1  # moscow's uncertain ceiling, [0.25, 0.35]
+    assert bands[0].get_hatch()  # hatched, so that it reads in greyscale
+    assert bands[0].get_label() == "moscow's max escalation: 0.25 to 0.35"
 
 
 def test_best_acceptable_and_smallest_concession_are_annotated(
@@ -171,10 +174,10 @@ def test_legend_axes_and_title_say_what_is_shown(small: tuple[Scenario, Figure, 
     texts = [t.get_text() for t in legend.get_texts()]
     assert texts[:3] == [
         "acceptable (3)",
-        "trade-off: fails only limits (3)",
+        "held back by limits: fails only metric limits (3)",
         "blocked: a veto, demand or condition (6)",
     ]
-    assert "frontier (10 points, exact)" in texts
+    assert "frontier: 10 points (10 packages), exact" in texts
     assert axes.get_xlabel() == "deterrence, higher is better"
     assert axes.get_ylabel() == "escalation, lower is better"
     assert figure.get_suptitle() == scenario.title  # shown as written: no maths from the $s
@@ -189,7 +192,7 @@ def test_the_png_is_written_and_readable_with_content(small: tuple[Scenario, Fig
     assert pixels.shape == (975, 1200, 4)
     rgb = pixels[..., :3]
     assert rgb.std() > 0.05  # not blank
-    for colour in (STYLES[ACCEPTABLE][0], STYLES[TRADE_OFF][0], STYLES[BLOCKED][0]):
+    for colour in (STYLES[ACCEPTABLE][0], STYLES[HELD_BACK][0], STYLES[BLOCKED][0]):
         near = np.abs(rgb - np.array(to_rgb(colour))).max(axis=-1) < 0.08
         assert near.sum() > 20, colour  # each status colour really appears
 
@@ -210,7 +213,7 @@ def test_many_points_stay_legible_smaller_and_fainter() -> None:
     total = sum(len(c.get_offsets()) for c in many_c.values())
     assert total == 5000  # 16,384 packages, a fixed sample shown
     assert "a fixed sample of 5,000 shown" in many.get_title()
-    for code in (TRADE_OFF, BLOCKED):
+    for code in (HELD_BACK, BLOCKED):
         assert many_c[code].get_sizes()[0] < few_c[code].get_sizes()[0]
         assert (many_c[code].get_alpha() or 1) < (few_c[code].get_alpha() or 1)
     legend = many.get_legend()
@@ -247,3 +250,69 @@ def test_extra_layers_are_drawn() -> None:
     _, axes = _draw(loads(SMALL), layers=[layer])
     assert layer.drawn
     assert any(line.get_gid() == "cloud" for line in axes.get_lines())
+
+
+TIED = Path(__file__).parents[2] / "data" / "tied-concessions.yaml"
+
+
+def test_every_tied_smallest_concession_is_marked_and_named() -> None:
+    """Two concessions equally small: both packages ringed, both named, no side put first."""
+    _, axes = _draw(load(TIED))
+    (note,) = [t.get_text() for t in axes.texts if t.get_gid() == "note-concession"]
+    assert note.splitlines()[0] == "2 equally small concessions:"
+    assert "relax moscow.guarantee_for_recognition" in note
+    assert "or relax kyiv.no_recognition" in note
+    rings = [
+        c
+        for c in axes.collections
+        if isinstance(c, PathCollection) and c.get_sizes().tolist() == [170.0]
+    ]
+    assert len(rings) == 2
+    legend = axes.get_legend()
+    assert legend is not None
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts.count("opened by one of 2 equally small concessions") == 1
+
+
+def test_the_trade_offs_are_ringed_and_counted_apart_from_held_back_packages(
+    small: tuple[Scenario, Figure, Axes],
+) -> None:
+    scenario, _, axes = small
+    result = evaluate(scenario)
+    (rings,) = [c for c in axes.collections if c.get_gid() == "tradeoffs"]
+    assert len(rings.get_offsets()) == len(result.tradeoffs)
+    legend = axes.get_legend()
+    assert legend is not None
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert f"trade-off: held back by limits, on the frontier ({len(result.tradeoffs)})" in texts
+
+
+def test_each_actors_uncertain_range_has_its_own_hatching() -> None:
+    """The UK's 0.40-0.55 and Ukraine's 0.55-0.75 once read as one band."""
+    text = SMALL.replace(
+        "{id: enough, limit: {deterrence: {min: 0.35}}}",
+        "{id: enough, limit: {deterrence: {min: [0.55, 0.75]}}}",
+    ).replace(
+        "- limit: {troops: {max: 10}}",
+        "- limit: {troops: {max: 10}}\n      - limit: {deterrence: {min: [0.4, 0.55]}}",
+    )
+    _, axes = _draw(loads(text))
+    bands = {p.get_label(): p.get_hatch() for p in axes.patches if p.get_gid() == "limit-range"}
+    assert set(bands) == {
+        "kyiv's min deterrence: 0.55 to 0.75",
+        "london's min deterrence: 0.4 to 0.55",
+        "moscow's max escalation: 0.25 to 0.35",
+    }
+    assert len(set(bands.values())) == 3  # three actors, three patterns
+    legend = axes.get_legend()
+    assert legend is not None
+    assert set(bands) <= {t.get_text() for t in legend.get_texts()}
+
+
+def test_the_best_acceptable_note_groups_an_option_to_no_effect() -> None:
+    text = SMALL.replace("rules:\n", "  talks: {label: Talks}\nrules:\n")
+    _, axes = _draw(loads(text))
+    (note,) = [t.get_text() for t in axes.texts if t.get_gid() == "note-best"]
+    assert " ".join(note.split()) == (
+        "best acceptable: monitors, jets, backstop (with or without talks)"
+    )

@@ -14,7 +14,7 @@ from guarantees.model.exact.evaluate import evaluate, explain
 from guarantees.model.exact.points import (
     ACCEPTABLE,
     BLOCKED,
-    TRADE_OFF,
+    HELD_BACK,
     limit_lines,
     mix,
     package_points,
@@ -71,7 +71,7 @@ def _status_by_explain(scenario_text: str) -> dict[frozenset[str], tuple[int, fl
             if not e.feasible:
                 continue
             kinds = {f.constraint.kind for v in e.verdicts for f in v.failures}
-            status = ACCEPTABLE if not kinds else BLOCKED if kinds & hard else TRADE_OFF
+            status = ACCEPTABLE if not kinds else BLOCKED if kinds & hard else HELD_BACK
             m = e.package.metrics
             out[frozenset(chosen)] = (status, m["deterrence"], m["escalation"])
     return out
@@ -102,7 +102,7 @@ def test_counts_agree_with_evaluate() -> None:
     assert points.benefit_metric == "deterrence"
     assert points.risk_metric == "escalation"
     # every status occurs in this scenario, and points come in status order
-    assert set(points.status.tolist()) == {ACCEPTABLE, TRADE_OFF, BLOCKED}
+    assert set(points.status.tolist()) == {ACCEPTABLE, HELD_BACK, BLOCKED}
     assert (np.diff(points.status) >= 0).all()
 
 
@@ -128,7 +128,7 @@ def test_beyond_the_limit_a_fixed_sample_keeps_every_status_and_exact_counts() -
     assert sample.counts == whole.counts
     assert sample.feasible == 1024
     assert sample.masks.size == 30
-    assert set(sample.status.tolist()) == {ACCEPTABLE, TRADE_OFF, BLOCKED}
+    assert set(sample.status.tolist()) == {ACCEPTABLE, HELD_BACK, BLOCKED}
     # the same sample every time, and each sampled point is a true point
     assert np.array_equal(sample.masks, again.masks)
     truth = {
