@@ -18,6 +18,7 @@ from typing import Any, Literal
 from ..exact.results import ConstraintRef
 from ..format.numbers import number_text
 from ..format.schema import CONSTRAINT_KINDS, RULE_KINDS, Scenario
+from ..format.uncertain import parse_uncertain
 
 Data = dict[str, Any]
 Kind = Literal["added", "removed", "changed"]
@@ -69,7 +70,8 @@ def input_changes(old: Scenario, new: Scenario) -> tuple[Change, ...]:
 def show(value: Any) -> str:
     """A value as short text, close to how the file writes it.
 
-    `0.3`, `[0.2, 0.4]`, `triangular(0, 0.15, 0.45)` (every digit kept: `0.1000001`), names
+    `0.3`, `[0.2, 0.4]`, `triangular(0, 0.15, 0.45)`, `triangular(0, 0.15, 0.45), best 0.15`
+    (every digit kept: `0.1000001`), names
     joined by commas, and mappings (a limit, utility weights) as `escalation max 0.3;
     deterrence min 0.5`.
     """
@@ -82,20 +84,25 @@ def show(value: Any) -> str:
     if isinstance(value, list):
         inner = ", ".join(show(v) for v in value)
         return inner if all(isinstance(v, str) for v in value) else f"[{inner}]"
-    if len(value) == 1 and next(iter(value)) in _DISTRIBUTIONS:
-        ((name, params),) = value.items()
-        return f"{name}({', '.join(show(p) for p in params)})"
+    if _is_distribution(value):
+        return str(parse_uncertain(value))  # as `evaluate` and `explain` write it
     return "; ".join(f"{key} {_inner(item)}" for key, item in value.items())
 
 
 def _inner(value: Any) -> str:
     """A value inside a mapping: a nested mapping (a limit's bounds) on one line."""
-    if isinstance(value, dict) and not (len(value) == 1 and next(iter(value)) in _DISTRIBUTIONS):
+    if isinstance(value, dict) and not _is_distribution(value):
         return " ".join(f"{key} {show(item)}" for key, item in value.items())
     return show(value)
 
 
-_DISTRIBUTIONS = ("triangular", "beta", "normal")
+_DISTRIBUTIONS = frozenset({"range", "triangular", "beta", "normal"})
+
+
+def _is_distribution(value: dict[str, Any]) -> bool:
+    """Whether a mapping is an uncertain value's form: one distribution, perhaps a `best`."""
+    forms = [key for key in value if key in _DISTRIBUTIONS]
+    return len(forms) == 1 and set(value) <= {forms[0], "best"}
 
 
 def _changed(section: str, item: str, field: str | None, old: Any, new: Any) -> Change:

@@ -28,7 +28,7 @@ def test_table_gives_each_verdict_and_failed_constraint(run: Run) -> None:
 
 def test_source_is_resolved_to_its_description(run: Run) -> None:
     out = run("explain", EXAMPLE, "-p", "air_policing").stdout
-    assert re.search(r"^beneficiary#1\s+limit\s+deterrence 0.200 below min 0.500", out, re.M)
+    assert re.search(r"^beneficiary#1\s+limit\s+deterrence 0.213 below min 0.500", out, re.M)
     assert re.search(r"^\s+note: Wants protection strong enough", out, re.M)
     # the description of `press-2025`
     assert re.search(r"^\s+source: A press analysis of guarantee options \(2025\)$", out, re.M)

@@ -25,6 +25,7 @@ from reference import (
     reference_evaluate,
     reference_verdicts,
 )
+from scipy import stats
 
 from guarantees.model.format.load import loads
 from guarantees.model.format.schema import Scenario
@@ -75,15 +76,18 @@ def test_q_cut_is_above_the_half_so_noise_cannot_decide() -> None:
 
 
 def test_example_metric_values(example: Scenario) -> None:
-    """Best guesses: ground_force det [0.2, 0.4] -> 0.3, air_policing triangular mode 0.2."""
+    """Best guesses (medians): ground_force det [0.2, 0.4] -> 0.3; air_policing triangular
+    [0.1, 0.2, 0.35] -> 0.35 - sqrt(0.25 * 0.15 / 2) = 0.21307 (its mode is below the middle)."""
+    air = 0.35 - math.sqrt(0.25 * 0.15 / 2)
+    assert air == pytest.approx(stats.triang(0.4, 0.1, 0.25).median(), abs=1e-12)
     # {ground_force, backstop}: det 1 - 0.7 * 0.7 * (1 - 0.15 interaction) = 0.5835
     gb = P("ground_force", "backstop")
     assert q(metric_value(example, gb, "deterrence")) == q(0.5835)
     assert q(metric_value(example, gb, "escalation")) == q(1 - 0.65 * 0.8)  # 0.48
     assert metric_value(example, gb, "troops") == 20
-    # {ground_force, air_policing, backstop}: det 1 - 0.7 * 0.8 * 0.7 * 0.85 = 0.6668
+    # {ground_force, air_policing, backstop}: det 1 - 0.7 * (1 - air) * 0.7 * 0.85 = 0.67224
     gab = P("ground_force", "air_policing", "backstop")
-    assert q(metric_value(example, gab, "deterrence")) == q(0.6668)
+    assert q(metric_value(example, gab, "deterrence")) == q(1 - 0.7 * (1 - air) * 0.7 * 0.85)
     assert q(metric_value(example, gab, "escalation")) == q(0.558)
     # no interaction without the backstop
     assert q(metric_value(example, P("ground_force"), "deterrence")) == q(0.3)
@@ -263,7 +267,7 @@ tradeoff: {benefit: cost, risk: reach}
 options:
   a: {label: A, cost: 0.1, reach: 3, weakest: 2}
   b: {label: B, cost: 0.2, reach: 1}
-  c: {label: C, cost: [0.0, 0.4], weakest: {triangular: [0, 1, 5]}}
+  c: {label: C, cost: [0.0, 0.4], weakest: {triangular: [0, 1, 5], best: 1}}
 rules:
   - condition: "cost <= 0.5"
 actors:
@@ -281,7 +285,7 @@ actors:
     assert metric_value(s, ab, "cost") == 0.3
     assert metric_value(s, ab, "reach") == 3
     assert metric_value(s, ab, "weakest") == 2  # b gives no value, so it is left out
-    assert metric_value(s, P("a", "c"), "weakest") == 1  # c's mode
+    assert metric_value(s, P("a", "c"), "weakest") == 1  # c's stated best guess (its mode)
     assert metric_value(s, P("b"), "weakest") == 0  # no term at all
     # 0.1 + 0.2 is within the limit 0.3 and equal to 0.3 under the tolerance
     assert acceptable(s, ab)
