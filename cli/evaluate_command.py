@@ -16,13 +16,22 @@ from guarantees.cli.errors import print_file_error, print_issues
 from guarantees.cli.files import load_file
 from guarantees.cli.formats import Format
 from guarantees.cli.output import Sink
-from guarantees.cli.progress import evaluate_with_progress
+from guarantees.cli.progress import default_jobs, evaluate_with_progress
 from guarantees.model.errors import GuaranteesError, Issue
 from guarantees.model.exact.results import Evaluation
 from guarantees.model.format.schema import Scenario
+from guarantees.model.robustness.results import Summary
 
 #: How many entries of each list the table and Markdown views show without --top.
 DEFAULT_TOP = 5
+
+
+@dataclass(frozen=True)
+class Draws:
+    """How the short robustness section samples: `samples` draws (0: no section), a seed."""
+
+    samples: int = 0
+    seed: int = 1
 
 
 @dataclass(frozen=True)
@@ -34,9 +43,11 @@ class Outcome:
     result: Evaluation | None = None
     issues: tuple[Issue, ...] = ()
     message: str | None = None  # an error with no position (too large)
+    summary: Summary | None = None  # the robustness section, when it was computed
+    summary_note: str | None = None  # why it was not, when the scenario has uncertain values
 
 
-def evaluate_file(file: str, jobs: int | None = None) -> Outcome:
+def evaluate_file(file: str, jobs: int | None = None, draws: Draws = Draws()) -> Outcome:
     """Load and evaluate one file, printing its problems on stderr instead of stopping."""
     loaded = load_file(file)
     if loaded.scenario is None:
@@ -48,7 +59,26 @@ def evaluate_file(file: str, jobs: int | None = None) -> Outcome:
     except GuaranteesError as error:
         print_file_error(file, str(error))
         return Outcome(file, scenario, message=str(error))
-    return Outcome(file, scenario, result)
+    summary, note = _summary(scenario, draws, jobs)
+    return Outcome(file, scenario, result, summary=summary, summary_note=note)
+
+
+def _summary(
+    scenario: Scenario, draws: Draws, jobs: int | None
+) -> tuple[Summary | None, str | None]:
+    """The robustness section, or why there is none (None: no uncertain value, or off)."""
+    from guarantees.model.robustness.analyse import MAX_OPTIONS, summary
+    from guarantees.model.robustness.sampling import slots
+
+    if draws.samples == 0 or not slots(scenario):
+        return None, None
+    if len(scenario.options) > MAX_OPTIONS:
+        return None, (
+            f"Not computed: the robustness analysis stops at {MAX_OPTIONS} options "
+            f"({len(scenario.options)} here)."
+        )
+    workers = default_jobs() if jobs is None else jobs
+    return summary(scenario, samples=draws.samples, seed=draws.seed, jobs=workers), None
 
 
 def run_evaluate(
@@ -60,13 +90,14 @@ def run_evaluate(
     force: bool,
     jobs: int | None = None,
     quiet: bool = False,
+    draws: Draws = Draws(),
 ) -> bool:
     """Evaluate every file and write the chosen view; True when every file went through."""
     sink = Sink(output, force=force, quiet=quiet)
     entries: list[dict[str, Any]] = []
     shown = failed = 0
     for file in files:
-        outcome = evaluate_file(file, jobs)
+        outcome = evaluate_file(file, jobs, draws)
         failed += outcome.result is None
         if fmt is Format.json:
             entries.append(_json_entry(outcome, top))
@@ -82,7 +113,9 @@ def run_evaluate(
 def _json_entry(outcome: Outcome, top: int | None) -> dict[str, Any]:
     """One file of the JSON document: its result, or its errors."""
     if outcome.result is not None:
-        return render_json.ok_entry(outcome.file, outcome.result, top=top)
+        entry = render_json.ok_entry(outcome.file, outcome.result, top=top)
+        entry["robustness"] = None if outcome.summary is None else outcome.summary.to_json()
+        return entry
     errors = [render_json.issue_json(i) for i in outcome.issues]
     if outcome.message is not None:
         errors.append(render_json.error_json(outcome.file, outcome.message))
@@ -95,7 +128,14 @@ def _emit_view(sink: Sink, outcome: Outcome, fmt: Format, *, top: int, first: bo
     assert outcome.scenario is not None
     from guarantees.cli.report_evaluate import evaluation_report
 
-    report = evaluation_report(outcome.file, outcome.scenario, outcome.result, top)
+    report = evaluation_report(
+        outcome.file,
+        outcome.scenario,
+        outcome.result,
+        top,
+        summary=outcome.summary,
+        summary_note=outcome.summary_note,
+    )
     if fmt is Format.markdown:
         from guarantees.cli.render_markdown import report_markdown
 

@@ -29,6 +29,7 @@ from guarantees.cli.report import (
     tie_ranks,
     tied_groups,
 )
+from guarantees.cli.report_robustness import summary_section
 from guarantees.model.exact.results import (
     Evaluation,
     Failure,
@@ -37,13 +38,22 @@ from guarantees.model.exact.results import (
     TradeOff,
 )
 from guarantees.model.format.schema import Scenario
+from guarantees.model.robustness.results import Summary
 
 
 def evaluation_report(
-    file: str, scenario: Scenario, result: Evaluation, top: int, *, tied: int | None = None
+    file: str,
+    scenario: Scenario,
+    result: Evaluation,
+    top: int,
+    *,
+    tied: int | None = None,
+    summary: Summary | None = None,
+    summary_note: str | None = None,
 ) -> Report:
     """Every section of the evaluate view, each list limited to `top` entries, and the
-    packages tied at each frontier point to `tied` (default: `top`)."""
+    packages tied at each frontier point to `tied` (default: `top`); the robustness section
+    when it was computed (or the note that says why not)."""
     sections = [_acceptable(scenario, result, top)]
     if result.acceptable:
         sections.append(_minimal(scenario, result, top))
@@ -53,6 +63,8 @@ def evaluation_report(
         _blocks(result),
         _concessions(scenario, result, top),
     ]
+    if summary is not None or summary_note is not None:
+        sections.append(summary_section(summary, summary_note))
     return Report(result.title, _facts(file, result), tuple(sections))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from guarantees.cli.report import Column, Report, Section, Table, package_text, shown
 from guarantees.model.robustness.prim import Rule
-from guarantees.model.robustness.results import Estimate, Robustness
+from guarantees.model.robustness.results import Estimate, Robustness, Summary
 
 
 def digits(estimates: list[Estimate]) -> int:
@@ -38,6 +38,33 @@ def _bound(share: float) -> str:
 def interval_text(estimate: Estimate) -> str:
     low, high = estimate.interval
     return f"95% interval {_bound(low)} to {_bound(high)}"
+
+
+def summary_section(summary: Summary | None, note: str | None) -> Section:
+    """The short robustness section of `evaluate`: the same words as `robustness` uses."""
+    if summary is None:
+        return Section("Robustness", (note or "",))
+    deal = summary.deal
+    lines = [
+        f"Across {summary.samples} draws of its {summary.uncertain} uncertain values (seed "
+        f"{summary.seed}), a package acceptable to every actor exists in {percent(deal)} of "
+        f"the draws ({interval_text(deal)}).",
+    ]
+    if summary.most_robust is not None:
+        best = summary.most_robust
+        lines.append(
+            f"Most robust package: {package_text(best.options)} (acceptable in "
+            f"{percent(best.chance)})."
+        )
+    if summary.top_driver is not None:
+        driver = summary.top_driver
+        lines.append(
+            f"First driver: {driver.name} (KS {driver.ks:.2f}, a deal when {driver.direction})."
+        )
+    if deal.coarse:
+        lines.append(f"Too few draws for whole percents: try --samples {4 * summary.samples}.")
+    lines.append("`guarantees robustness` says more: who blocks, concessions, rules.")
+    return Section("Robustness", tuple(lines))
 
 
 def robustness_report(file: str, result: Robustness, top: int) -> Report:

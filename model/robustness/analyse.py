@@ -25,6 +25,7 @@ from .results import (
     PackageChance,
     PackageRobustness,
     Robustness,
+    Summary,
 )
 from .sampling import Slot, draw, slots
 from .tally import FailureSet, Tally
@@ -198,6 +199,29 @@ def _concessions(
 def _members(words: FailureSet) -> tuple[int, ...]:
     """Constraint indices of a failure set."""
     return tuple(w * WORD + b for w, word in enumerate(words) for b in range(WORD) if word >> b & 1)
+
+
+def summary(scenario: Scenario, *, samples: int, seed: int, jobs: int = 1) -> Summary:
+    """The short robustness section of `evaluate` (the same draws as `robustness`)."""
+    compiled = compile_scenario(scenario)
+    if compiled.n > MAX_OPTIONS:
+        raise TooLargeError(
+            f"the robustness summary stops at {MAX_OPTIONS} options ({compiled.n} here)"
+        )
+    chosen = slots(scenario)
+    values = draw(chosen, samples, seed)
+    tally = _pass(compiled, chosen, values, None, jobs)
+    somewhere = np.flatnonzero(tally.accepted)
+    listed = _by_chance(compiled, somewhere, tally.accepted, samples)
+    found = drivers([s.name for s in chosen], values, tally.deal)
+    return Summary(
+        samples=samples,
+        seed=seed,
+        uncertain=len(chosen),
+        deal=Estimate(int(tally.deal.sum()), samples),
+        most_robust=listed[0] if listed else None,
+        top_driver=found[0] if found else None,
+    )
 
 
 def package_robustness(

@@ -111,6 +111,33 @@ class ConcessionChance:
         return {"constraints": list(self.constraints), **self.chance.to_json()}
 
 
+SUMMARY_SCHEMA = "guarantees.robustness-summary/1"
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The short robustness section of `evaluate`: the chance of a deal, the most robust
+    package and the first driver, from the same pass and estimators as `robustness`."""
+
+    samples: int
+    seed: int
+    uncertain: int  # how many uncertain values were sampled
+    deal: Estimate
+    most_robust: PackageChance | None
+    top_driver: Driver | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SUMMARY_SCHEMA,
+            "samples": self.samples,
+            "seed": self.seed,
+            "uncertain": self.uncertain,
+            "deal": self.deal.to_json(),
+            "most_robust": None if self.most_robust is None else self.most_robust.to_json(),
+            "top_driver": None if self.top_driver is None else self.top_driver.to_json(),
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class PackageRobustness:
     """One package across the draws (`explain --package`)."""

@@ -117,10 +117,11 @@ def keys(value: Any) -> set[str]:
 
 
 def test_json_reference_names_every_key(run: Run, invalid: Path) -> None:
-    documented = set(re.findall(r"`([a-z_$]+)`", (DOCS[1]).read_text(encoding="utf-8")))
+    documented = set(re.findall(r"`([a-z0-9_$]+)`", (DOCS[1]).read_text(encoding="utf-8")))
     outputs = [
         run("evaluate", EXAMPLE, invalid, "-f", "json").stdout,
         run("explain", EXAMPLE, "-p", "backstop", "-f", "json").stdout,
+        run("robustness", EXAMPLE, invalid, "--samples", "200", "-f", "json").stdout,
     ]
     found = keys([json.loads(out) for out in outputs])
     assert {"broken_rules", "misses", "errors", "sources"} <= found

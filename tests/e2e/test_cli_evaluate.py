@@ -105,7 +105,7 @@ def test_json_counts_and_lists_equal_the_model(run: Run) -> None:
     document = _json(result)
     assert document["schema"] == "guarantees.evaluate/1"
     (entry,) = document["files"]
-    assert list(entry) == ["file", "ok", "result"]
+    assert list(entry) == ["file", "ok", "result", "robustness"]
     evaluation = evaluate(load(EXAMPLE))
     assert entry["result"]["counts"] == evaluation.counts.to_json()
     assert len(entry["result"]["frontier"]) == len(evaluation.frontier)
@@ -117,7 +117,14 @@ def test_json_is_the_model_json_with_stable_key_order(run: Run, small: Path) -> 
     result = run("evaluate", small, "-f", "json")
     expected = {
         "schema": "guarantees.evaluate/1",
-        "files": [{"file": str(small), "ok": True, "result": evaluate(load(small)).to_json()}],
+        "files": [
+            {
+                "file": str(small),
+                "ok": True,
+                "result": evaluate(load(small)).to_json(),
+                "robustness": None,  # every value of the small scenario is certain
+            }
+        ],
     }
     assert result.stdout == json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
 
@@ -161,7 +168,14 @@ def test_markdown_and_table_views_show_the_same_sections(run: Run) -> None:
     table = run("evaluate", EXAMPLE).stdout
     markdown = run("evaluate", EXAMPLE, "-f", "markdown").stdout
     headings = re.findall(r"^## (.+)$", markdown, re.MULTILINE)
-    assert headings == ["Acceptable packages", "Frontier", "Trade-offs", "Blocks", "Concessions"]
+    assert headings == [
+        "Acceptable packages",
+        "Frontier",
+        "Trade-offs",
+        "Blocks",
+        "Concessions",
+        "Robustness",
+    ]
     for heading in headings:
         assert re.search(rf"^{heading}$", table, re.MULTILINE)
     assert "*Showing 5 of 12 points (--top N to show more).*" in markdown
@@ -260,3 +274,26 @@ def test_an_option_to_no_effect_is_grouped_in_tables_and_kept_in_json(run: Run) 
     (first, *_) = document["files"][0]["result"]["frontier"]
     options = [p["options"] for p in first["packages"]]
     assert sorted(options) == [["guarantee", "jets"], ["guarantee", "recognition", "jets"]]
+
+
+def test_the_robustness_section_is_the_robustness_commands_answer(run: Run) -> None:
+    """One question, one answer: evaluate's summary and `robustness` agree draw for draw."""
+    baseline = SCENARIOS / "coalition-baseline.yaml"
+    args = ("--samples", "300", "--seed", "4", "--format", "json")
+    summary = _json(run("evaluate", baseline, *args))["files"][0]["robustness"]
+    full = _json(run("robustness", baseline, *args))["files"][0]["result"]
+    assert summary["schema"] == "guarantees.robustness-summary/1"
+    assert summary["deal"] == full["deal"]
+    assert summary["most_robust"] == full["packages"][0]
+    assert summary["top_driver"] == full["drivers"][0]
+    table = run("evaluate", baseline, "--samples", "300", "--seed", "4").stdout
+    share = round(100 * full["deal"]["share"])
+    assert f"a package acceptable to every actor exists in {share}% of" in " ".join(table.split())
+    assert f"First driver: {full['drivers'][0]['value']}" in " ".join(table.split())
+
+
+def test_samples_0_turns_the_robustness_section_off(run: Run) -> None:
+    baseline = SCENARIOS / "coalition-baseline.yaml"
+    assert "Robustness" not in run("evaluate", baseline, "--samples", "0").stdout
+    entry = _json(run("evaluate", baseline, "--samples", "0", "-f", "json"))["files"][0]
+    assert entry["robustness"] is None

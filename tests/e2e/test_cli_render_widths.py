@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[list[str], list[str]]] = {
     "frontier": (["frontier", ATTACHE, "--top", "4"], [ATTACHE]),
     "diff": (["diff", BASELINE, IN_DOUBT], [BASELINE, IN_DOUBT]),
     "explain": (["explain", ATTACHE, "--package", PACKAGE], [ATTACHE]),
+    "robustness": (["robustness", BASELINE, "--samples", "300", "--top", "3"], [BASELINE]),
 }
 
 

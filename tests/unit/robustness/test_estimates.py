@@ -136,3 +136,16 @@ def test_the_interval_covers_shares_of_zero_and_one() -> None:
     assert 0.98 < every.interval[0] < every.interval[1] == 1.0
     assert Estimate(3, 10).coarse
     assert not Estimate(3000, 10000).coarse
+
+
+def test_the_ks_statistic_is_scipys() -> None:
+    """The drivers' statistic against SciPy's two-sample test, on samples with ties too."""
+    from guarantees.model.robustness.drivers import ks_statistic
+
+    rng = np.random.default_rng(4)
+    for a, b in (
+        (rng.normal(0, 1, 300), rng.normal(0.3, 1, 500)),
+        (rng.integers(0, 5, 200).astype(float), rng.integers(1, 6, 100).astype(float)),
+        (np.array([1.0]), np.array([1.0, 2.0])),
+    ):
+        assert ks_statistic(a, b) == pytest.approx(stats.ks_2samp(a, b).statistic, abs=1e-12)
