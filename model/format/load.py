@@ -60,10 +60,24 @@ def load_document(doc: Document, *, text: str | None = None) -> Scenario:
     findings += checks.check(parts, doc.data, suggester=suggester)
     if not findings:
         try:
-            return Scenario.model_validate(doc.data)
+            scenario = Scenario.model_validate(doc.data)
         except ValidationError as err:  # a safety net: the sections above catch the same
             findings = [translate(e, model=Scenario, prefix=()) for e in err.errors()]
+        else:
+            findings = _ranking_findings(scenario)
+            if not findings:
+                return scenario
     raise ScenarioError(_located(doc, _drop_implied(findings), text))
+
+
+def _ranking_findings(scenario: Scenario) -> list[Finding]:
+    """Rankings that miss a feasible package or list an infeasible one. Feasibility needs
+    the exact engine, so it is imported here, and only for a scenario with a `ranking:`."""
+    if not any(actor.ranking for actor in scenario.actors.values()):
+        return []
+    from ..stability.rankings import ranking_findings
+
+    return ranking_findings(scenario)
 
 
 def _drop_implied(findings: list[Finding]) -> list[Finding]:
