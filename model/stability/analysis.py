@@ -55,8 +55,12 @@ class Defection:
 
     def to_json(self) -> dict[str, Any]:
         sanction = None if self.sanction is None else list(self.sanction)
-        return {"concept": self.concept, "actor": self.actor, "to": list(self.to),
-                "sanction": sanction}
+        return {
+            "concept": self.concept,
+            "actor": self.actor,
+            "to": list(self.to),
+            "sanction": sanction,
+        }
 
 
 @dataclass(frozen=True)
@@ -149,9 +153,7 @@ def analyse(scenario: Scenario) -> Stability:
     model = build(scenario)
     actors = tuple(scenario.actors)
     verdicts = [stability(model.conflict, k) for k in range(len(actors))]
-    equilibrium = {
-        c: np.logical_and.reduce([v[c].stable for v in verdicts]) for c in CONCEPTS
-    }
+    equilibrium = {c: np.logical_and.reduce([v[c].stable for v in verdicts]) for c in CONCEPTS}
 
     def report(state: int) -> StateReport:
         return _state_report(model, actors, verdicts, equilibrium, state)

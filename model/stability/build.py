@@ -59,8 +59,8 @@ def judged(compiled: CompiledScenario) -> tuple[Ints, NDArray[np.bool_]]:
     masks = np.arange(1 << compiled.n, dtype=np.uint64)
     batch = Batch(compiled, masks)
     rules = len(compiled.rules)
-    feasible = batch.ok[:rules].all(axis=0)
-    acceptable = batch.ok[rules:].all(axis=0)
+    feasible = np.asarray(batch.ok[:rules].all(axis=0), dtype=np.bool_)
+    acceptable = np.asarray(batch.ok[rules:].all(axis=0), dtype=np.bool_)
     return masks[feasible], acceptable[feasible]
 
 

@@ -112,7 +112,7 @@ def _verdicts(conflict: Conflict, who: int, reached: Ranks) -> Verdicts:
         return Verdicts(np.ones(size, dtype=np.bool_), none, none.copy())
     worst = np.append(reached, np.int64(-1))[ui]  # -1: the padding, never an improvement
     deterred = (worst >> _SHIFT) <= payoff[:, None]
-    stable = deterred.all(axis=1)
+    stable: Bools = np.asarray(deterred.all(axis=1), dtype=np.bool_)
     column = np.argmin(deterred, axis=1)
     rows = np.arange(size)
     move = np.where(stable, -1, ui[rows, column])

@@ -37,9 +37,7 @@ def actor_ranks(compiled: CompiledScenario, actor: Actor, states: Ints, grid: li
     return np.zeros(states.size, dtype=np.int64)
 
 
-def _priority_ranks(
-    compiled: CompiledScenario, actor: Actor, states: Ints, grid: list[Q]
-) -> Ranks:
+def _priority_ranks(compiled: CompiledScenario, actor: Actor, states: Ints, grid: list[Q]) -> Ranks:
     """Lexicographic on the statements that hold, the first most significant."""
 
     def compare(node: ir.MetricCmp) -> NDArray[np.bool_]:

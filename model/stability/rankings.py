@@ -37,8 +37,11 @@ def ranking_findings(scenario: Scenario) -> list[Finding]:
                 if mask not in feasible:
                     at: Loc = (*loc, index) if len(entry) == 1 else (*loc, index, "tie", k)
                     findings.append(
-                        Finding(at, f"package {list(package)} in the ranking of actor "
-                                f"'{actor_id}' is not feasible: it breaks a rule")
+                        Finding(
+                            at,
+                            f"package {list(package)} in the ranking of actor "
+                            f"'{actor_id}' is not feasible: it breaks a rule",
+                        )
                     )
         missing = sorted(feasible - listed)
         if missing:
