@@ -32,7 +32,7 @@ def run_stability(
     entries: list[dict[str, Any]] = []
     failed = shown = 0
     for file in files:
-        entry, done = _one(file)
+        entry, done = _one(file, top)
         failed += done is None
         if fmt is Format.json:
             entries.append(entry)
@@ -41,12 +41,12 @@ def run_stability(
             _emit(sink, report, fmt, first=not shown)
             shown += 1
     if fmt is Format.json:
-        sink.text(render_json.dumps({"schema": STABILITY_SCHEMA, "files": entries}))
+        render_json.write({"schema": STABILITY_SCHEMA, "files": entries}, sink.text)
     sink.close()
     return not failed
 
 
-def _one(file: str) -> tuple[dict[str, Any], tuple[Scenario, Stability] | None]:
+def _one(file: str, top: int | None) -> tuple[dict[str, Any], tuple[Scenario, Stability] | None]:
     """One file's JSON entry, and its analysis (None when it could not be analysed)."""
     loaded = load_file(file)
     if loaded.scenario is None:
@@ -58,7 +58,8 @@ def _one(file: str) -> tuple[dict[str, Any], tuple[Scenario, Stability] | None]:
     except GuaranteesError as error:
         print_file_error(file, str(error))
         return render_json.failed_entry(file, [render_json.error_json(file, str(error))]), None
-    return {"file": file, "ok": True, "stability": result.to_json()}, (loaded.scenario, result)
+    entry = {"file": file, "ok": True, "stability": result.json_stream(top)}
+    return entry, (loaded.scenario, result)
 
 
 def _report(file: str, scenario: Scenario, result: Stability, top: int) -> Report:

@@ -8,14 +8,19 @@ shortest sequences of unilateral improvements to each equilibrium, naming who mo
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import numpy as np
+from numpy.typing import NDArray
 
+from ..exact.results import materialize
 from ..format.schema import Scenario
 from .build import Model, build
-from .conflict import CONCEPTS, Verdicts, improvement_paths, stability
+from .conflict import CONCEPTS, Bools, Verdicts, improvement_paths, stability
+
+T = TypeVar("T")
 
 Package = tuple[str, ...]
 FORMAT = "guarantees.stability/1"
@@ -106,15 +111,48 @@ class Route:
         return {"to": list(self.to), "equilibrium": list(self.concepts), "steps": steps}
 
 
+class Lazy(Sequence[T]):
+    """Items made on access from state indices: a report over 2^20 states builds only what is
+    shown (the table's first rows), or streams the rest one by one (JSON)."""
+
+    def __init__(self, states: NDArray[np.intp], make: Callable[[int], T]) -> None:
+        self.states = states
+        self.make = make
+
+    def __len__(self) -> int:
+        return int(self.states.size)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Lazy[T]: ...
+    def __getitem__(self, index: int | slice) -> T | Lazy[T]:
+        if isinstance(index, slice):
+            return Lazy(self.states[index], self.make)
+        return self.make(int(self.states[range(len(self))[index]]))
+
+    def __iter__(self) -> Iterator[T]:
+        for state in self.states.tolist():
+            yield self.make(state)
+
+    def __repr__(self) -> str:
+        return f"Lazy({len(self)} items)"
+
+
 @dataclass(frozen=True)
 class StatusQuo:
     """The status quo: whether it holds, who would leave it, and where improvements lead."""
 
     state: StateReport
-    routes: tuple[Route, ...]
+    routes: Lazy[Route]
 
-    def to_json(self) -> dict[str, Any]:
-        return {"state": self.state.to_json(), "routes": [r.to_json() for r in self.routes]}
+    def json_stream(self, top: int | None = None) -> dict[str, Any]:
+        return {"state": self.state.to_json(), "routes": _stream(self.routes, top)}
+
+
+def _stream(items: Lazy[Any], top: int | None) -> Iterator[Any]:
+    """The JSON of each item (the first `top`), made one at a time."""
+    return (item.to_json() for item in (items if top is None else items[:top]))
 
 
 @dataclass(frozen=True)
@@ -124,8 +162,8 @@ class Stability:
     scenario: str
     decision_makers: tuple[DecisionMaker, ...]
     states: int
-    equilibria: dict[str, tuple[Package, ...]]
-    acceptable: tuple[StateReport, ...]
+    equilibria: dict[str, Lazy[Package]]
+    acceptable: Lazy[StateReport]
     status_quo: StatusQuo | None
     status_quo_feasible: bool
 
@@ -134,18 +172,30 @@ class Stability:
         """Whether any actor ranks packages (without, every state is trivially stable)."""
         return any(dm.preference is not None for dm in self.decision_makers)
 
-    def to_json(self) -> dict[str, Any]:
-        status_quo = None if self.status_quo is None else self.status_quo.to_json()
+    def json_stream(self, top: int | None = None) -> dict[str, Any]:
+        """The JSON with its long lists as iterators (render_json.write streams them); `top`
+        cuts every list to its first entries."""
+        quo = None if self.status_quo is None else self.status_quo.json_stream(top)
         return {
             "scenario": self.scenario,
             "concepts": list(CONCEPTS),
             "decision_makers": [d.to_json() for d in self.decision_makers],
             "states": self.states,
-            "equilibria": {c: [list(p) for p in ps] for c, ps in self.equilibria.items()},
-            "acceptable": [s.to_json() for s in self.acceptable],
-            "status_quo": status_quo,
+            "equilibrium_counts": {c: len(ps) for c, ps in self.equilibria.items()},
+            "equilibria": {
+                c: (list(p) for p in (ps if top is None else ps[:top]))
+                for c, ps in self.equilibria.items()
+            },
+            "acceptable_count": len(self.acceptable),
+            "acceptable": _stream(self.acceptable, top),
             "status_quo_feasible": self.status_quo_feasible,
+            "status_quo": quo,
         }
+
+    def to_json(self, top: int | None = None) -> dict[str, Any]:
+        """The same as plain lists and dicts."""
+        out: dict[str, Any] = materialize(self.json_stream(top))
+        return out
 
 
 def analyse(scenario: Scenario) -> Stability:
@@ -158,7 +208,6 @@ def analyse(scenario: Scenario) -> Stability:
     def report(state: int) -> StateReport:
         return _state_report(model, actors, verdicts, equilibrium, state)
 
-    acceptable = tuple(report(int(s)) for s in np.flatnonzero(model.acceptable))
     status_quo, feasible = None, True
     if scenario.status_quo is not None:
         start = model.index(model.compiled.internal_mask(list(scenario.status_quo)))
@@ -177,11 +226,8 @@ def analyse(scenario: Scenario) -> Stability:
             for k, a in enumerate(actors)
         ),
         states=model.conflict.size,
-        equilibria={
-            c: tuple(model.options(int(s)) for s in np.flatnonzero(equilibrium[c]))
-            for c in CONCEPTS
-        },
-        acceptable=acceptable,
+        equilibria={c: Lazy(np.flatnonzero(equilibrium[c]), model.options) for c in CONCEPTS},
+        acceptable=Lazy(np.flatnonzero(model.acceptable), report),
         status_quo=status_quo,
         status_quo_feasible=feasible,
     )
@@ -191,7 +237,7 @@ def _state_report(
     model: Model,
     actors: tuple[str, ...],
     verdicts: list[dict[str, Verdicts]],
-    equilibrium: dict[str, np.ndarray[Any, np.dtype[np.bool_]]],
+    equilibrium: dict[str, Bools],
     state: int,
 ) -> StateReport:
     """One state's equilibria and, under each concept, every actor that would leave it."""
@@ -218,26 +264,23 @@ def _state_report(
 
 
 def _routes(
-    model: Model,
-    actors: tuple[str, ...],
-    equilibrium: dict[str, np.ndarray[Any, np.dtype[np.bool_]]],
-    start: int,
-) -> tuple[Route, ...]:
+    model: Model, actors: tuple[str, ...], equilibrium: dict[str, Bools], start: int
+) -> Lazy[Route]:
     """Shortest improvement paths from the status quo to every equilibrium (any concept),
     nearest first; equilibria out of reach come last, without steps."""
     paths = improvement_paths(model.conflict, start)
-    any_concept = np.logical_or.reduce([equilibrium[c] for c in CONCEPTS])
-    targets = np.flatnonzero(any_concept)
+    targets = np.flatnonzero(np.logical_or.reduce([equilibrium[c] for c in CONCEPTS]))
     distance = paths.distance[targets]
     order = np.lexsort((targets, np.where(distance < 0, np.iinfo(np.intp).max, distance)))
-    routes = []
-    for target in targets[order].tolist():
-        concepts = tuple(c for c in CONCEPTS if equilibrium[c][target])
+
+    def route(target: int) -> Route:
         steps = None
         if paths.distance[target] >= 0:
             steps = tuple(
                 Step(actors[who], model.options(a), model.options(b))
                 for who, a, b in paths.path(target)
             )
-        routes.append(Route(model.options(target), concepts, steps))
-    return tuple(routes)
+        concepts = tuple(c for c in CONCEPTS if equilibrium[c][target])
+        return Route(model.options(target), concepts, steps)
+
+    return Lazy(targets[order], route)
