@@ -122,7 +122,10 @@ def _defections(result: Stability, top: int) -> Section:
         Column("moves to"),
         Column("why no sanction deters it"),
     )
-    text = () if rows else ("Every acceptable package shown holds under every concept.",)
+    if not result.acceptable:
+        text: tuple[str, ...] = ("No acceptable package to examine.",)
+    else:
+        text = () if rows else ("Every acceptable package shown holds under every concept.",)
     return Section("Who would defect, and why", text, Table(columns, tuple(rows)))
 
 

@@ -11,7 +11,7 @@ from ..errors import Loc
 from ..exact.compile import compile_scenario
 from ..format.diagnostics import Finding
 from ..format.schema import Scenario
-from .build import judged
+from .build import MAX_OPTIONS, judged
 
 #: Missing packages named in one message at most.
 SHOWN = 10
@@ -22,6 +22,17 @@ def ranking_findings(scenario: Scenario) -> list[Finding]:
     if not any(actor.ranking for actor in scenario.actors.values()):
         return []
     compiled = compile_scenario(scenario)
+    if compiled.n > MAX_OPTIONS:
+        return [
+            Finding(
+                ("actors", actor_id, "ranking"),
+                f"a ranking lists packages one by one: at most {MAX_OPTIONS} options, and this "
+                f"scenario has {compiled.n}",
+                key=True,
+            )
+            for actor_id, actor in scenario.actors.items()
+            if actor.ranking
+        ]
     states, _ = judged(compiled)
     feasible = {int(s) for s in states.tolist()}
     findings = []

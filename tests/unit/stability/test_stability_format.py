@@ -89,3 +89,28 @@ def test_unknown_option_in_a_ranking() -> None:
         "f.yaml:12:32: unknown option 'bb' in 'tie' of actor 'x', ranking entry 2 "
         "(did you mean 'b'?)"
     ]
+
+
+def test_a_ranking_beyond_the_option_limit_is_refused_where_it_is_written() -> None:
+    options = "".join(f"  o{i}: {{label: O}}\n" for i in range(21))
+    text = f"format: guarantees/1\nid: s\ntitle: t\noptions:\n{options}"
+    text += "actors:\n  x:\n    name: X\n    ranking: [[]]\n"
+    with pytest.raises(ScenarioError) as caught:
+        loads(text, file="f.yaml")
+    assert [str(i) for i in caught.value.issues] == [
+        "f.yaml:29:5: a ranking lists packages one by one: at most 20 options, and this "
+        "scenario has 21"
+    ]
+
+
+def test_every_mistake_at_once_ranking_included() -> None:
+    text = (
+        "actors:\n  x:\n    name: X\n    ranking: [[a]]\n"
+        "  y:\n    name: Y\n    priorities: [a]\n    utility: {a: 1}\n"
+    )
+    assert _messages(text) == [
+        "f.yaml:12:5: the ranking of actor 'x' leaves out 2 feasible packages: [], ['b'] "
+        "(every feasible package is ranked once)",
+        "f.yaml:16:5: actor 'y' has two preference forms, priorities and utility: an actor "
+        "ranks packages in one way only",
+    ]
