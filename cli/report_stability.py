@@ -50,6 +50,7 @@ def stability_report(file: str, scenario: Scenario, result: Stability, top: int)
         ),
     )
     sections = [_equilibria(result, top), _acceptable(result, top), _defections(result, top)]
+    sections.append(_deterred(result, top))
     sections.append(_status_quo(scenario, result, top))
     return Report(f"Stability: {scenario.id}", facts, tuple(sections))
 
@@ -127,6 +128,32 @@ def _defections(result: Stability, top: int) -> Section:
     else:
         text = () if rows else ("Every acceptable package shown holds under every concept.",)
     return Section("Who would defect, and why", text, Table(columns, tuple(rows)))
+
+
+def _deterred(result: Stability, top: int) -> Section:
+    """Moves an actor would gain by, but for the others' answer: what holds a deal together."""
+    rows: dict[tuple[str, str, str, str], list[str]] = {}
+    for state in result.acceptable[:top]:
+        for d in state.deterred:
+            answer = package_text(d.sanction) if d.sanction is not None else ""
+            key = (package_text(state.package), d.actor, package_text(d.to), answer)
+            rows.setdefault(key, []).append(NAMES[d.concept])
+    columns = (
+        Column("package"),
+        Column("actor"),
+        Column("tempted to move to"),
+        Column("deterred by the answer"),
+        Column("under"),
+    )
+    table = Table(columns, tuple((*key, ", ".join(c)) for key, c in rows.items()))
+    text = (
+        "Improvements an actor has from an acceptable package but would lose by, given the "
+        "others' answer (the answer a concept counts: any moves for GMR and SMR, moves the "
+        "others gain by for SEQ).",
+    )
+    if not rows:
+        text = ("No actor is held back from an acceptable package shown by a threat alone.",)
+    return Section("What holds them: deterred moves", text, table)
 
 
 def _route_text(route: Route) -> str:

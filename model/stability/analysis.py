@@ -46,11 +46,12 @@ class DecisionMaker:
 
 @dataclass(frozen=True)
 class Defection:
-    """An actor's improvement from a package that no sanction deters under one concept.
+    """An actor's improvement from a package, and the others' answer to it under one concept.
 
-    `sanction` is the harshest package the others can bring about after the move (under
-    the concept's rules), which the actor still prefers to staying; None when they have no
-    answer at all. Nash considers no sanction.
+    In a state's `defections`, no sanction deters the move: `sanction` is the harshest
+    package the others can bring about after it (under the concept's rules), which the actor
+    still prefers to staying; None when they have no answer at all (and always for Nash). In
+    its `deterred`, `sanction` is the answer that makes the move a losing one.
     """
 
     concept: str
@@ -76,6 +77,7 @@ class StateReport:
     acceptable: bool
     equilibrium: dict[str, bool]
     defections: tuple[Defection, ...]
+    deterred: tuple[Defection, ...]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -83,6 +85,7 @@ class StateReport:
             "acceptable": self.acceptable,
             "equilibrium": dict(self.equilibrium),
             "defections": [d.to_json() for d in self.defections],
+            "deterred": [d.to_json() for d in self.deterred],
         }
 
 
@@ -240,26 +243,23 @@ def _state_report(
     equilibrium: dict[str, Bools],
     state: int,
 ) -> StateReport:
-    """One state's equilibria and, under each concept, every actor that would leave it."""
-    defections = []
+    """One state's equilibria; under each concept, every actor that would leave it, and every
+    actor tempted to but deterred (its first improvement, and the answer that deters it)."""
+    found: dict[bool, list[Defection]] = {True: [], False: []}
     for concept in CONCEPTS:
         for k, actor in enumerate(actors):
             v = verdicts[k][concept]
-            if not v.stable[state]:
-                sanction = int(v.sanction[state])
-                defections.append(
-                    Defection(
-                        concept,
-                        actor,
-                        model.options(int(v.move[state])),
-                        None if sanction < 0 else model.options(sanction),
-                    )
-                )
+            move, sanction = int(v.move[state]), int(v.sanction[state])
+            if move >= 0:
+                answer = None if sanction < 0 else model.options(sanction)
+                defection = Defection(concept, actor, model.options(move), answer)
+                found[bool(v.stable[state])].append(defection)
     return StateReport(
         model.options(state),
         bool(model.acceptable[state]),
         {c: bool(equilibrium[c][state]) for c in CONCEPTS},
-        tuple(defections),
+        tuple(found[False]),
+        tuple(found[True]),
     )
 
 

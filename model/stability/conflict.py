@@ -45,10 +45,13 @@ class Conflict:
 
 @dataclass(frozen=True)
 class Verdicts:
-    """One decision maker's stability under one concept, with a witness where unstable.
+    """One decision maker's stability under one concept, with a witness for every state.
 
-    `move[s]` is an improvement from s that no sanction deters (-1 where s is stable);
-    `sanction[s]` is the harshest state the others can reach after it (-1: none at all).
+    Where s is unstable, `move[s]` is an improvement that no sanction deters and `sanction[s]`
+    the harshest state the others can reach after it, which the decision maker still likes
+    better than s (-1: they have no answer at all). Where s is stable but the decision maker
+    has an improvement, `move[s]` is its first improvement and `sanction[s]` the answer that
+    deters it. Otherwise both are -1.
     """
 
     stable: Bools
@@ -113,11 +116,13 @@ def _verdicts(conflict: Conflict, who: int, reached: Ranks) -> Verdicts:
     worst = np.append(reached, np.int64(-1))[ui]  # -1: the padding, never an improvement
     deterred = (worst >> _SHIFT) <= payoff[:, None]
     stable: Bools = np.asarray(deterred.all(axis=1), dtype=np.bool_)
-    column = np.argmin(deterred, axis=1)
+    first_move = np.argmax(ui < size, axis=1)
+    column = np.where(stable, first_move, np.argmin(deterred, axis=1))
     rows = np.arange(size)
-    move = np.where(stable, -1, ui[rows, column])
+    target = ui[rows, column]
     least = worst[rows, column]
-    sanction = np.where(stable | (least == NONE), -1, least & np.int64(0xFFFFFFFF))
+    move = np.where(target < size, target, -1)
+    sanction = np.where((move < 0) | (least == NONE), -1, least & np.int64(0xFFFFFFFF))
     return Verdicts(stable, move.astype(np.intp), sanction.astype(np.intp))
 
 

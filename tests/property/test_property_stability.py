@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from stability_reference import option_moves, stable
+from stability_reference import improving, option_moves, reachable, stable
 
 from guarantees.model.format.load import loads
 from guarantees.model.stability.analysis import analyse
@@ -74,18 +74,32 @@ def test_concepts_imply_each_other(case: tuple[Any, Any]) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(conflicts())
-def test_witnesses_are_undeterred_improvements(case: tuple[Any, Any]) -> None:
-    conflict = as_conflict(*case)
-    for who in range(len(conflict.moves)):
+def test_witnesses_are_improvements_and_the_answers_to_them(case: tuple[Any, Any]) -> None:
+    """The move is an improvement; the sanction is reachable after it under the concept's
+    rules, and liked better than staying (a defection) or no better (a deterred move)."""
+    moves, payoffs = case
+    conflict = as_conflict(moves, payoffs)
+    for who in range(len(moves)):
         payoff = conflict.payoffs[who]
+        others = [k for k in range(len(moves)) if k != who]
+        better = [improving(moves[k], payoffs[k]) for k in range(len(moves))]
         for concept, verdict in stability(conflict, who).items():
             # under SMR the answer fails because the actor can move on from it
             after = best_reply(conflict, who) if concept == "smr" else payoff
-            for state in np.flatnonzero(~verdict.stable):
+            for state in np.flatnonzero(verdict.move >= 0):
                 move, sanction = verdict.move[state], verdict.sanction[state]
-                assert move in conflict.moves[who][state]
+                assert move in moves[who][state]
                 assert payoff[move] > payoff[state]
-                assert sanction < 0 or after[sanction] > payoff[state]
+                if sanction < 0:
+                    assert not verdict.stable[state]
+                    continue
+                graph = better if concept == "seq" else moves
+                assert sanction in reachable(graph, others, int(move))
+                if verdict.stable[state]:
+                    assert after[sanction] <= payoff[state]
+                else:
+                    assert after[sanction] > payoff[state]
+            assert all(verdict.move[~verdict.stable] >= 0)
 
 
 OPTIONS = ("a", "b", "c", "d", "e")
