@@ -93,8 +93,10 @@ def _emit_view(sink: Sink, outcome: Outcome, fmt: Format, *, top: int, first: bo
     assert outcome.result is not None
     assert outcome.scenario is not None
     from guarantees.cli.report_evaluate import evaluation_report
+    from guarantees.cli.report_stability import stability_summary, with_section
 
     report = evaluation_report(outcome.file, outcome.scenario, outcome.result, top)
+    report = with_section(report, stability_summary(outcome.scenario, top))
     if fmt is Format.markdown:
         from guarantees.cli.render_markdown import report_markdown
 

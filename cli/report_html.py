@@ -43,7 +43,12 @@ def run_report(
     scenario = load(file, display=file)
     result = evaluate_with_progress(file, scenario, jobs)
     svg = picture_svg(scenario, result, progress=shows_progress(scenario))
-    page = report_page(file, scenario, result, svg, top=DEFAULT_TOP if top is None else top)
+    shown = DEFAULT_TOP if top is None else top
+    from guarantees.cli.report_stability import stability_summary
+
+    stability = stability_summary(scenario, shown)
+    extra = () if stability is None else (stability,)
+    page = report_page(file, scenario, result, svg, top=shown, extra=extra)
     write_new(output, page, force=force)
 
 

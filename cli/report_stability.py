@@ -3,7 +3,10 @@ why, and the paths from the status quo (laid out by render_table / render_markdo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from guarantees.cli.report import Column, Report, Section, Table
+from guarantees.model.errors import GuaranteesError
 from guarantees.model.format.schema import Scenario
 from guarantees.model.stability.analysis import (
     Defection,
@@ -11,7 +14,9 @@ from guarantees.model.stability.analysis import (
     Route,
     Stability,
     StateReport,
+    analyse,
 )
+from guarantees.model.stability.build import moves_at_most
 
 NAMES = {"nash": "Nash", "gmr": "GMR", "smr": "SMR", "seq": "SEQ"}
 WHY = {
@@ -211,3 +216,83 @@ def _more(count: int, top: int, what: str) -> tuple[str, ...]:
         if count > top
         else ()
     )
+
+
+#: The short section of evaluate, explain and report runs the analysis only up to this many
+#: moves (a bound, before anything is built): about a second; beyond, it points to the command.
+SUMMARY_MOVES = 1 << 22
+_MORE = "guarantees stability FILE tells who would defect, why, and what holds each deal."
+
+
+def _summary_analysis(scenario: Scenario) -> Stability | str | None:
+    """The analysis for a short section; a sentence when it is not run; None without
+    preferences (then there is no section at all)."""
+    if not any(actor.preference for actor in scenario.actors.values()):
+        return None
+    if moves_at_most(scenario) > SUMMARY_MOVES:
+        return "Not analysed here (a large conflict): run guarantees stability FILE."
+    try:
+        return analyse(scenario)
+    except GuaranteesError as error:
+        return f"Not analysed: {error}."
+
+
+def stability_summary(scenario: Scenario, top: int) -> Section | None:
+    """The short stability section of `evaluate` and `report` (None: no actor has
+    preferences): equilibria per concept, and whether the acceptable packages hold."""
+    result = _summary_analysis(scenario)
+    if not isinstance(result, Stability):
+        return None if result is None else Section("Stability", (result,))
+    counts = ", ".join(f"{NAMES[c]} {len(ps)}" for c, ps in result.equilibria.items())
+    text = [f"Equilibria among the {result.states} feasible packages: {counts}."]
+    if result.acceptable:
+        held = ", ".join(
+            f"{NAMES[c]} {sum(s.equilibrium[c] for s in result.acceptable)}" for c in NAMES
+        )
+        text.append(f"Of the {len(result.acceptable)} acceptable packages, equilibria: {held}.")
+    section = _acceptable(result, top)
+    notes = section.notes + (_MORE,)
+    return Section("Stability", tuple(text), section.table if result.acceptable else None, notes)
+
+
+def package_stability(scenario: Scenario, options: Sequence[str]) -> Section | None:
+    """The short stability section of `explain`: whether this package holds, who would leave
+    it and what holds the others back (None: no actor has preferences)."""
+    result = _summary_analysis(scenario)
+    if not isinstance(result, Stability):
+        return None if result is None else Section("Stability", (result,))
+    state = result.report_of(options)
+    if state is None:
+        return Section(
+            "Stability", ("The package breaks a rule: it is not a state of the conflict.",)
+        )
+    held = [NAMES[c] for c, ok in state.equilibrium.items() if ok]
+    text = ("An equilibrium under " + (", ".join(held) if held else "no concept") + ".",)
+    rows = [
+        (NAMES[d.concept], d.actor, package_text(d.to), "no", why_text(d)) for d in state.defections
+    ]
+    rows += [
+        (NAMES[d.concept], d.actor, package_text(d.to), "yes", _deterrent_text(d))
+        for d in state.deterred
+    ]
+    columns = (
+        Column("concept"),
+        Column("actor"),
+        Column("improves by moving to"),
+        Column("deterred"),
+        Column("why"),
+    )
+    return Section("Stability", text, Table(columns, tuple(rows)), (_MORE,))
+
+
+def _deterrent_text(move: Defection) -> str:
+    """Why a deterred move is a losing one."""
+    answer = package_text(move.sanction) if move.sanction is not None else ""
+    return f"the others' answer, [{answer}], leaves {move.actor} no better off"
+
+
+def with_section(report: Report, section: Section | None) -> Report:
+    """The report with one more section at the end (the same report when there is none)."""
+    if section is None:
+        return report
+    return Report(report.title, report.facts, (*report.sections, section))

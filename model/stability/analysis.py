@@ -9,7 +9,7 @@ shortest sequences of unilateral improvements to each equilibrium, naming who mo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
 import numpy as np
@@ -169,6 +169,8 @@ class Stability:
     acceptable: Lazy[StateReport]
     status_quo: StatusQuo | None
     status_quo_feasible: bool
+    #: The report of any package by its option ids (None when it is not feasible).
+    report_of: Callable[[Sequence[str]], StateReport | None] = field(repr=False, compare=False)
 
     @property
     def has_preferences(self) -> bool:
@@ -233,7 +235,16 @@ def analyse(scenario: Scenario) -> Stability:
         acceptable=Lazy(np.flatnonzero(model.acceptable), report),
         status_quo=status_quo,
         status_quo_feasible=feasible,
+        report_of=lambda options: _report_of(model, report, options),
     )
+
+
+def _report_of(
+    model: Model, report: Callable[[int], StateReport], options: Sequence[str]
+) -> StateReport | None:
+    """The report of the package of these options, or None when it breaks a rule."""
+    state = model.index(model.compiled.internal_mask(list(options)))
+    return None if state < 0 else report(state)
 
 
 def _state_report(

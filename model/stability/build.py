@@ -49,6 +49,17 @@ class Model:
         return self.compiled.option_ids(int(self.states[state]))
 
 
+def moves_at_most(scenario: Scenario) -> int:
+    """An upper bound on the moves `build` would hold, known before any package is judged:
+    every package counted as feasible."""
+    counts = [0] * len(scenario.actors)
+    index = {actor: k for k, actor in enumerate(scenario.actors)}
+    for option in scenario.options.values():
+        if option.controlled_by in index:
+            counts[index[option.controlled_by]] += 1
+    return (1 << len(scenario.options)) * sum((1 << c) - 1 for c in counts)
+
+
 def judged(compiled: CompiledScenario) -> tuple[Ints, NDArray[np.bool_]]:
     """Every feasible package (internal masks, ascending) and whether all actors accept it."""
     if compiled.n > MAX_OPTIONS:
