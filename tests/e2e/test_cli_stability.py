@@ -55,3 +55,45 @@ def test_invalid_ranking_is_located_and_others_still_run(run: Run, tmp_path: Pat
         result.stderr,
     )
     assert "Stability: classic-chicken" in result.stdout
+
+
+def test_evaluate_and_explain_add_a_short_stability_section(run: Run) -> None:
+    walk_away = REPO / "scenarios" / "walk-away.yaml"
+    out = run("evaluate", walk_away).stdout
+    assert "\nStability\nEquilibria among the 128 feasible packages: Nash 4, GMR 68" in out
+    assert "Of the 8 acceptable packages, equilibria: Nash 0, GMR 8, SMR 8, SEQ 8." in out
+    out = run("explain", walk_away, "-p", "us_backstop").stdout
+    assert "\nStability\nAn equilibrium under GMR, SMR, SEQ.\n" in out
+    assert re.search(r"^SEQ\s+united_states\s+\(nothing\)\s+yes\s+the others' answer,", out, re.M)
+    out = run("explain", walk_away, "-p", "us_backstop", "--format", "markdown").stdout
+    assert "| Nash | united_states | (nothing) | no | a unilateral improvement" in out
+
+
+def test_no_stability_section_without_preferences(run: Run) -> None:
+    example = REPO / "docs" / "examples" / "minimal.yaml"
+    assert "Stability" not in run("evaluate", example).stdout
+    assert "Stability" not in run("explain", example, "-p", "").stdout
+
+
+def test_a_package_that_breaks_a_rule_is_no_state(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "ruled.yaml"
+    text = (CLASSIC / "chicken.yaml").read_text(encoding="utf-8")
+    rule = "rules:\n  - excludes: [a_swerves, b_swerves]\nstatus_quo: [a_swerves, b_swerves]"
+    text = text.replace("status_quo: []", rule)
+    text = text.replace("      - [a_swerves, b_swerves]\n", "")
+    path.write_text(text, encoding="utf-8")
+    out = run("explain", path, "-p", "a_swerves,b_swerves").stdout
+    assert "The package breaks a rule: it is not a state of the conflict." in out
+    out = run("stability", path).stdout
+    assert "The status quo [a_swerves, b_swerves] is not feasible: it breaks a rule." in out
+    document = json.loads(run("stability", path, "-f", "json").stdout)
+    assert document["files"][0]["stability"]["status_quo_feasible"] is False
+    assert document["files"][0]["stability"]["status_quo"] is None
+
+
+def test_html_report_has_the_stability_section(run: Run, tmp_path: Path) -> None:
+    page = tmp_path / "walk-away.html"
+    assert run("report", REPO / "scenarios" / "walk-away.yaml", "--output", page).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    assert "Stability" in html
+    assert "Of the 8 acceptable packages, equilibria: Nash 0, GMR 8, SMR 8, SEQ 8." in html
