@@ -23,7 +23,6 @@ from .conflict import CONCEPTS, Bools, Verdicts, improvement_paths, stability
 T = TypeVar("T")
 
 Package = tuple[str, ...]
-FORMAT = "guarantees.stability/1"
 
 
 @dataclass(frozen=True)

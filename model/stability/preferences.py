@@ -63,11 +63,16 @@ def _utility_ranks(compiled: CompiledScenario, actor: Actor, states: Ints, grid:
 
 def _ranking_ranks(compiled: CompiledScenario, actor: Actor, states: Ints) -> Ranks:
     """Earlier entries rank higher; packages of one entry tie (unlisted ones rank lowest)."""
-    position = {
-        compiled.internal_mask(list(package)): index
+    listed = [
+        (compiled.internal_mask(list(package)), len(actor.ranking) - index)
         for index, entry in enumerate(actor.ranking)
         for package in entry
-    }
-    count = len(actor.ranking)
-    ranks = [count - position.get(int(state), count) for state in states.tolist()]
-    return np.asarray(ranks, dtype=np.int64)
+    ]
+    masks = np.array([m for m, _ in listed], dtype=np.uint64)
+    ranks = np.array([r for _, r in listed], dtype=np.int64)
+    where = np.searchsorted(states, masks)  # states are ascending
+    found = where < states.size
+    found[found] = states[where[found]] == masks[found]
+    out = np.zeros(states.size, dtype=np.int64)
+    out[where[found]] = ranks[found]
+    return out
