@@ -97,3 +97,32 @@ def test_html_report_has_the_stability_section(run: Run, tmp_path: Path) -> None
     html = page.read_text(encoding="utf-8")
     assert "Stability" in html
     assert "Of the 8 acceptable packages, equilibria: Nash 0, GMR 8, SMR 8, SEQ 8." in html
+
+
+def test_a_conflict_past_the_limits_is_refused_and_the_others_still_run(
+    run: Run, tmp_path: Path
+) -> None:
+    options = "".join(f"  o{i}: {{label: O, controlled_by: x}}\n" for i in range(21))
+    wide = tmp_path / "wide.yaml"
+    wide.write_text(
+        f"format: guarantees/1\nid: w\ntitle: t\noptions:\n{options}actors:\n  x: {{name: X}}\n",
+        encoding="utf-8",
+    )
+    result = run("stability", wide, CLASSIC / "chicken.yaml")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f"{wide}: the stability analysis looks at every package: at most 20 options"
+    )
+    assert "Stability: classic-chicken" in result.stdout
+    options = "".join(f"  o{i}: {{label: O, controlled_by: x}}\n" for i in range(16))
+    many = tmp_path / "many.yaml"
+    many.write_text(
+        f"format: guarantees/1\nid: m\ntitle: t\noptions:\n{options}actors:\n  x: {{name: X}}\n",
+        encoding="utf-8",
+    )
+    result = run("stability", many, "--format", "json")
+    assert result.exit_code == 2
+    assert "more than its limit of 33554432" in result.stderr
+    document = json.loads(result.stdout)
+    assert document["files"][0]["ok"] is False
+    assert "more than its limit" in document["files"][0]["errors"][0]["message"]
