@@ -18,7 +18,15 @@ from numpy.typing import NDArray
 from ..exact.results import materialize
 from ..format.schema import Scenario
 from .build import Model, build
-from .conflict import CONCEPTS, Bools, Verdicts, improvement_paths, stability
+from .conflict import (
+    CONCEPTS,
+    Bools,
+    Paths,
+    Verdicts,
+    all_improvements,
+    improvement_paths,
+    stability,
+)
 
 T = TypeVar("T")
 
@@ -206,7 +214,8 @@ def analyse(scenario: Scenario) -> Stability:
     """The stability report of a scenario (raises TooLargeError past the analysis' limits)."""
     model = build(scenario)
     actors = tuple(scenario.actors)
-    verdicts = [stability(model.conflict, k) for k in range(len(actors))]
+    improving = all_improvements(model.conflict)
+    verdicts = [stability(model.conflict, k, improving) for k in range(len(actors))]
     equilibrium = {c: np.logical_and.reduce([v[c].stable for v in verdicts]) for c in CONCEPTS}
 
     def report(state: int) -> StateReport:
@@ -217,7 +226,10 @@ def analyse(scenario: Scenario) -> Stability:
         start = model.index(model.compiled.internal_mask(list(scenario.status_quo)))
         feasible = start >= 0
         if feasible:
-            status_quo = StatusQuo(report(start), _routes(model, actors, equilibrium, start))
+            routes = _routes(
+                model, actors, equilibrium, improvement_paths(model.conflict, start, improving)
+            )
+            status_quo = StatusQuo(report(start), routes)
     return Stability(
         scenario=scenario.id,
         decision_makers=tuple(
@@ -274,11 +286,10 @@ def _state_report(
 
 
 def _routes(
-    model: Model, actors: tuple[str, ...], equilibrium: dict[str, Bools], start: int
+    model: Model, actors: tuple[str, ...], equilibrium: dict[str, Bools], paths: Paths
 ) -> Lazy[Route]:
     """Shortest improvement paths from the status quo to every equilibrium (any concept),
     nearest first; equilibria out of reach come last, without steps."""
-    paths = improvement_paths(model.conflict, start)
     targets = np.flatnonzero(np.logical_or.reduce([equilibrium[c] for c in CONCEPTS]))
     distance = paths.distance[targets]
     order = np.lexsort((targets, np.where(distance < 0, np.iinfo(np.intp).max, distance)))

@@ -87,8 +87,8 @@ def build(scenario: Scenario) -> Model:
             f"from a state), more than its limit of {MAX_MOVES}: let fewer options be "
             "controlled by one actor, or add rules"
         )
-    lookup = np.full(1 << compiled.n, states.size, dtype=np.intp)
-    lookup[states.astype(np.intp)] = np.arange(states.size)
+    lookup = np.full(1 << compiled.n, states.size, dtype=np.int32)
+    lookup[states.astype(np.intp)] = np.arange(states.size, dtype=np.int32)
     take, drop = _one_way(compiled, scenario, "take"), _one_way(compiled, scenario, "drop")
     moves = tuple(_moves(states, lookup, c, take, drop) for c in controls)
     grid: list[Q] = [values(m, states) for m in compiled.metrics]
@@ -118,7 +118,7 @@ def subsets(mask: int) -> Ints:
     return out[1:]
 
 
-def _moves(states: Ints, lookup: NDArray[np.intp], control: int, take: int, drop: int) -> Moves:
+def _moves(states: Ints, lookup: NDArray[np.int32], control: int, take: int, drop: int) -> Moves:
     """The moves from every state by changing some of `control`'s options (padded)."""
     changes = subsets(control)
     targets = states[:, None] ^ changes[None, :]
@@ -126,5 +126,5 @@ def _moves(states: Ints, lookup: NDArray[np.intp], control: int, take: int, drop
     taken = targets & ~states[:, None] & np.uint64(drop)  # a 'drop' option taken back
     found = lookup[targets.astype(np.intp)]
     allowed = (dropped == 0) & (taken == 0)
-    moves: Moves = np.where(allowed, found, states.size)
+    moves: Moves = np.where(allowed, found, np.int32(states.size))
     return moves

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-Moves = NDArray[np.intp]
+#: Targets of moves as int32 (2^20 states at most): half the memory of intp.
+Moves = NDArray[np.int32]
 Ranks = NDArray[np.int64]
 Bools = NDArray[np.bool_]
 #: No state: a packed score above every real one (the others cannot move).
@@ -106,10 +107,10 @@ def packed(payoff: Ranks) -> Ranks:
     return (payoff << _SHIFT) | np.arange(payoff.size, dtype=np.int64)
 
 
-def _verdicts(conflict: Conflict, who: int, reached: Ranks) -> Verdicts:
-    """Stable where every improvement leads to a least reachable payoff no better than now."""
+def _verdicts(conflict: Conflict, who: int, reached: Ranks, ui: Moves) -> Verdicts:
+    """Stable where every improvement (`ui`, the decision maker's) leads to a least reachable
+    payoff no better than now."""
     size, payoff = conflict.size, conflict.payoffs[who]
-    ui = improvements(conflict, who)
     if ui.shape[1] == 0:  # no moves at all
         none = np.full(size, -1, dtype=np.intp)
         return Verdicts(np.ones(size, dtype=np.bool_), none, none.copy())
@@ -136,19 +137,28 @@ def best_reply(conflict: Conflict, who: int) -> Ranks:
     return best
 
 
-def stability(conflict: Conflict, who: int) -> dict[str, Verdicts]:
-    """Nash, GMR, SMR and SEQ verdicts of one decision maker for every state."""
+def stability(
+    conflict: Conflict, who: int, improving: list[Moves] | None = None
+) -> dict[str, Verdicts]:
+    """Nash, GMR, SMR and SEQ verdicts of one decision maker for every state (`improving`:
+    every decision maker's improvements, when the caller has them already)."""
+    ups = improving if improving is not None else all_improvements(conflict)
     others = [k for k in range(len(conflict.moves)) if k != who]
     score = packed(conflict.payoffs[who])
     coalition = [conflict.moves[k] for k in others]
+    smr = packed(best_reply(conflict, who))
+    nobody = np.full(conflict.size, NONE, dtype=np.int64)
     return {
-        "nash": _verdicts(conflict, who, np.full(conflict.size, NONE, dtype=np.int64)),
-        "gmr": _verdicts(conflict, who, reach_min(score, coalition)),
-        "smr": _verdicts(conflict, who, reach_min(packed(best_reply(conflict, who)), coalition)),
-        "seq": _verdicts(
-            conflict, who, reach_min(score, [improvements(conflict, k) for k in others])
-        ),
+        "nash": _verdicts(conflict, who, nobody, ups[who]),
+        "gmr": _verdicts(conflict, who, reach_min(score, coalition), ups[who]),
+        "smr": _verdicts(conflict, who, reach_min(smr, coalition), ups[who]),
+        "seq": _verdicts(conflict, who, reach_min(score, [ups[k] for k in others]), ups[who]),
     }
+
+
+def all_improvements(conflict: Conflict) -> list[Moves]:
+    """Every decision maker's unilateral improvements, in order."""
+    return [improvements(conflict, k) for k in range(len(conflict.moves))]
 
 
 @dataclass(frozen=True)
@@ -174,13 +184,16 @@ class Paths:
         return steps[::-1]
 
 
-def improvement_paths(conflict: Conflict, start: int) -> Paths:
-    """Breadth-first search from `start` over every decision maker's unilateral improvements."""
+def improvement_paths(
+    conflict: Conflict, start: int, improving: list[Moves] | None = None
+) -> Paths:
+    """Breadth-first search from `start` over every decision maker's unilateral improvements
+    (`improving`, when the caller has them already)."""
     size = conflict.size
     distance = np.full(size, -1, dtype=np.intp)
     parent = np.full(size, -1, dtype=np.intp)
     mover = np.full(size, -1, dtype=np.intp)
-    improving = [improvements(conflict, k) for k in range(len(conflict.moves))]
+    improving = improving if improving is not None else all_improvements(conflict)
     distance[start] = 0
     frontier = np.array([start], dtype=np.intp)
     level = 0
@@ -195,9 +208,9 @@ def improvement_paths(conflict: Conflict, start: int) -> Paths:
         src, dst, who = np.concatenate(sources), np.concatenate(targets), np.concatenate(movers)
         keep = dst < size
         keep[keep] = distance[dst[keep]] < 0
-        dst, first = np.unique(dst[keep], return_index=True)
-        distance[dst] = level
-        parent[dst] = src[keep][first]
-        mover[dst] = who[keep][first]
-        frontier = dst
+        reached, first = np.unique(dst[keep], return_index=True)
+        distance[reached] = level
+        parent[reached] = src[keep][first]
+        mover[reached] = who[keep][first]
+        frontier = reached.astype(np.intp)
     return Paths(distance, parent, mover)

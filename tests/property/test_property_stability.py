@@ -43,7 +43,7 @@ def as_conflict(moves: list[dict[int, set[int]]], payoffs: list[list[int]]) -> C
     padded = []
     for graph in moves:
         rows = [sorted(graph[s]) + [size] * (width - len(graph[s])) for s in range(size)]
-        padded.append(np.array(rows, dtype=np.intp).reshape(size, width))
+        padded.append(np.array(rows, dtype=np.int32).reshape(size, width))
     ranks = tuple(np.unique(p, return_inverse=True)[1].astype(np.int64) for p in payoffs)
     return Conflict(size, tuple(padded), ranks)
 
