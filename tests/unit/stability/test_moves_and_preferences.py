@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from guarantees.model.format.load import loads
-from guarantees.model.stability.build import build
+from guarantees.model.stability.build import Model, build
 
 HEAD = "format: guarantees/1\nid: s\ntitle: t\n"
 
 
-def _packages(text: str) -> tuple[list[frozenset[str]], object]:
+def _packages(text: str) -> tuple[list[frozenset[str]], Model]:
     model = build(loads(HEAD + text))
     return [frozenset(model.options(s)) for s in range(model.conflict.size)], model
 
@@ -21,8 +21,8 @@ def test_one_way_options_are_never_dropped_or_taken_back() -> None:
         "  withdraw: {label: W, controlled_by: x, one_way: drop}\nactors:\n  x: {name: X}\n"
     )
     packages, model = _packages(text)
-    moves = model.conflict.moves[0]  # type: ignore[attr-defined]
-    size = model.conflict.size  # type: ignore[attr-defined]
+    moves = model.conflict.moves[0]
+    size = model.conflict.size
     reach = {packages[s]: {packages[t] for t in moves[s].tolist() if t < size} for s in range(size)}
     r, w = frozenset({"recognise"}), frozenset({"withdraw"})
     assert reach[frozenset()] == {r}  # may recognise, may not take 'withdraw' back
@@ -35,7 +35,7 @@ def _ranks(actor: str, options: str = "a, b") -> list[int]:
     names = [o.strip() for o in options.split(",")]
     declared = "".join(f"  {o}: {{label: {o}, controlled_by: x, deterrence: 0.1}}\n" for o in names)
     _, model = _packages(f"options:\n{declared}actors:\n  x:\n    name: X\n{actor}")
-    return model.conflict.payoffs[0].tolist()  # type: ignore[attr-defined]
+    return model.conflict.payoffs[0].tolist()
 
 
 def test_priorities_are_lexicographic_and_tie_what_they_do_not_tell_apart() -> None:
