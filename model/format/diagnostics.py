@@ -123,6 +123,8 @@ def in_field(loc: Loc) -> str:
     rest = loc[len(part) :]
     if not rest:
         return where(part)
+    if isinstance(rest[0], int):  # an item of a list part (a package of a ranking)
+        return f"item {rest[0] + 1} of {where(part)}"
     return f"'{rest[0]}' of {where(part)}" if part else f"'{rest[0]}'"
 
 
