@@ -156,7 +156,9 @@ def _deterred(result: Stability, top: int) -> Section:
         "others' answer (the answer a concept counts: any moves for GMR and SMR, moves the "
         "others gain by for SEQ).",
     )
-    if not rows:
+    if not result.acceptable:
+        text = ("No acceptable package to examine.",)
+    elif not rows:
         text = ("No actor is held back from an acceptable package shown by a threat alone.",)
     return Section("What holds them: deterred moves", text, table)
 

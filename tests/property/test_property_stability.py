@@ -107,7 +107,8 @@ OPTIONS = ("a", "b", "c", "d", "e")
 
 @st.composite
 def option_scenarios(draw: st.DrawFn) -> dict[str, Any]:
-    """Up to 5 options held by 2 or 3 actors (some one-way), one rule, utility weights."""
+    """Up to 5 options held by 2 or 3 actors (some one-way), one rule, utility weights or a
+    ranking of every feasible package with ties."""
     n = draw(st.integers(1, 5))
     actors = ["x", "y", "z"][: draw(st.integers(2, 3))]
     options: dict[str, Any] = {}
@@ -125,12 +126,39 @@ def option_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         data["rules"] = [{"excludes": list(draw(st.permutations(OPTIONS[:n])))[:2]}]
     data["actors"] = {}
     for actor in actors:
+        if draw(st.booleans()):
+            data["actors"][actor] = {"name": actor, "ranking": draw(rankings(_feasible(data)))}
+            continue
         weights = {o: draw(st.integers(-2, 2)) for o in OPTIONS[:n]}
         weights = {o: w for o, w in weights.items() if w} or {OPTIONS[0]: 1}
         data["actors"][actor] = {"name": actor, "utility": weights}
     if draw(st.booleans()):
         data["status_quo"] = []
     return data
+
+
+@st.composite
+def rankings(draw: st.DrawFn, packages: list[frozenset[str]]) -> list[Any]:
+    """Every package once, in a drawn order, neighbours sometimes tied."""
+    order = [sorted(p) for p in draw(st.permutations(packages))]
+    entries: list[list[list[str]]] = []
+    for package in order:
+        if entries and draw(st.booleans()):
+            entries[-1].append(package)
+        else:
+            entries.append([package])
+    return [group[0] if len(group) == 1 else {"tie": group} for group in entries]
+
+
+def _payoff(actor: dict[str, Any], package: frozenset[str]) -> int:
+    """The reference's payoff: the utility sum, or minus the ranking position."""
+    if "utility" in actor:
+        return sum(actor["utility"].get(o, 0) for o in package)
+    for position, entry in enumerate(actor["ranking"]):
+        group = entry["tie"] if isinstance(entry, dict) else [entry]
+        if package in {frozenset(p) for p in group}:
+            return -position
+    raise AssertionError(f"{sorted(package)} is not ranked")
 
 
 def _feasible(data: dict[str, Any]) -> list[frozenset[str]]:
@@ -154,9 +182,7 @@ def test_option_form_matches_the_definitions(data: dict[str, Any]) -> None:
     ]
     one_way = {o: opt["one_way"] for o, opt in data["options"].items() if "one_way" in opt}
     moves = option_moves(packages, controls, one_way)
-    payoffs = [
-        [sum(data["actors"][a]["utility"].get(o, 0) for o in p) for p in packages] for a in actors
-    ]
+    payoffs = [[_payoff(data["actors"][a], p) for p in packages] for a in actors]
     expected = {
         c: {
             packages[s]
@@ -167,6 +193,21 @@ def test_option_form_matches_the_definitions(data: dict[str, Any]) -> None:
     }
     result = analyse(loads(json.dumps(data)))
     assert {c: {frozenset(p) for p in ps} for c, ps in result.equilibria.items()} == expected
+
+
+def _renamed_actor(name: str, actor: dict[str, Any], option_map: dict[str, str]) -> dict[str, Any]:
+    """An actor's preference with its option ids renamed."""
+    if "utility" in actor:
+        return {"name": name, "utility": {option_map[o]: w for o, w in actor["utility"].items()}}
+
+    def package(p: list[str]) -> list[str]:
+        return [option_map[o] for o in p]
+
+    ranking = [
+        {"tie": [package(p) for p in e["tie"]]} if isinstance(e, dict) else package(e)
+        for e in actor["ranking"]
+    ]
+    return {"name": name, "ranking": ranking}
 
 
 def _renamed(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -181,8 +222,7 @@ def _renamed(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         options[option_map[name]] = option
     out = dict(data, options=options)
     out["actors"] = {
-        actor_map[a]: {"name": a, "utility": {option_map[o]: w for o, w in v["utility"].items()}}
-        for a, v in data["actors"].items()
+        actor_map[a]: _renamed_actor(a, v, option_map) for a, v in data["actors"].items()
     }
     if "rules" in data:
         out["rules"] = [{"excludes": [option_map[o] for o in r["excludes"]]} for r in data["rules"]]
