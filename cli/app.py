@@ -344,6 +344,28 @@ def report(
 
 
 @app.command()
+def stability(
+    files: FilesArg,
+    *,
+    fmt: FormatOpt = Format.table,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top", min=1, metavar="N", help="Entries shown per list (table and Markdown: 10)."
+        ),
+    ] = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Which packages hold (Nash, GMR, SMR, SEQ), who would defect, paths from the status quo."""
+    from guarantees.cli.stability_command import run_stability
+
+    if not run_stability(_expand(files), fmt, top=top, output=output, force=force, quiet=quiet):
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
 def schema(output: OutputOpt = None, force: ForceOpt = False, quiet: QuietOpt = False) -> None:
     """The JSON Schema of the scenario format, for completion and checks in an editor."""
     from guarantees.cli.output import Sink

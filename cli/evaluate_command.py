@@ -127,6 +127,7 @@ def _emit_view(sink: Sink, outcome: Outcome, fmt: Format, *, top: int, first: bo
     assert outcome.result is not None
     assert outcome.scenario is not None
     from guarantees.cli.report_evaluate import evaluation_report
+    from guarantees.cli.report_stability import stability_summary, with_section
 
     report = evaluation_report(
         outcome.file,
@@ -136,6 +137,7 @@ def _emit_view(sink: Sink, outcome: Outcome, fmt: Format, *, top: int, first: bo
         summary=outcome.summary,
         summary_note=outcome.summary_note,
     )
+    report = with_section(report, stability_summary(outcome.scenario, top))
     if fmt is Format.markdown:
         from guarantees.cli.render_markdown import report_markdown
 

@@ -28,8 +28,10 @@ def run_explain(file: str, package: str, fmt: Format) -> None:
         sink.text(explain_document(file, scenario, result))
         return
     from guarantees.cli.report_explain import explanation_report
+    from guarantees.cli.report_stability import package_stability, with_section
 
     report = explanation_report(file, scenario, result)
+    report = with_section(report, package_stability(scenario, parse_package(package)))
     if fmt is Format.markdown:
         from guarantees.cli.render_markdown import report_markdown
 

@@ -50,7 +50,11 @@ def run_report(
     result = evaluate_with_progress(file, scenario, jobs)
     svg, held_back = picture(scenario, result, progress=shows_progress(scenario))
     top = DEFAULT_TOP if top is None else top
-    page = report_page(file, scenario, result, svg, top=top, held_back=held_back)
+    from guarantees.cli.report_stability import stability_summary
+
+    stability = stability_summary(scenario, top)
+    extra = () if stability is None else (stability,)
+    page = report_page(file, scenario, result, svg, top=top, held_back=held_back, extra=extra)
     write_new(output, page, force=force)
     announce(output, quiet=quiet)
 

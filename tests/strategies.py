@@ -357,9 +357,10 @@ def scenario_data(draw: st.DrawFn, max_options: int = 7, max_actors: int = 4) ->
         actor: Data = {"name": actor_id.replace("_", " ").title()}
         if constraints or draw(st.booleans()):
             actor["constraints"] = constraints
+        # one preference form at most (an empty one states nothing, so it may stand beside)
         if draw(st.integers(0, 5)) == 0:
             actor["priorities"] = draw(st.lists(expressions(names, {}, max_leaves=3), max_size=2))
-        if draw(st.integers(0, 5)) == 0:
+        if draw(st.integers(0, 5)) == 0 and not actor.get("priorities"):
             keys = draw(
                 st.lists(st.sampled_from(sorted(combines) + option_ids), max_size=2, unique=True)
             )

@@ -263,3 +263,9 @@ class _Builder:
                 )
             )
         return Test(ref, ok, actor, tuple(bounds))
+
+
+def expression_node(compiled: CompiledScenario, tree: expr.Expr) -> ir.Node:
+    """An expression of the scenario (a priority, say) as a test tree over internal masks."""
+    combines = tuple(m.combine for m in compiled.metrics)
+    return _Builder(compiled.names, compiled.metric_index, combines).expression(tree)

@@ -282,6 +282,13 @@ def _check_option(ctx: Context, option_id: str, option: Option) -> Iterator[Find
         yield from ctx.actor(actor, ctx.item_loc((*loc, "provided_by"), i))
     if option.controlled_by is not None:
         yield from ctx.actor(option.controlled_by, (*loc, "controlled_by"))
+    elif option.one_way is not None:
+        yield Finding(
+            (*loc, "one_way"),
+            f"option '{option_id}' is one-way but controlled by no actor: "
+            "say who takes or drops it with 'controlled_by:'",
+            key=True,
+        )
     yield from ctx.source(option.source, (*loc, "source"))
     yield from _check_values(ctx, option.values, loc)
 
@@ -335,6 +342,7 @@ def _check_actor(ctx: Context, actor_id: str, actor: Actor) -> Iterator[Finding]
     yield from _duplicate_ids(ids, (*loc, "constraints"), "constraint", f" in actor '{actor_id}'")
     for index, priority in enumerate(actor.priorities):
         yield from ctx.expression(priority, (*loc, "priorities", index))
+    yield from _check_ranking(ctx, actor.ranking, (*loc, "ranking"))
     for name in actor.utility:
         known = (ctx.metric_names or set()) | (ctx.names or set())
         if ctx.metric_names is not None and ctx.names is not None and name not in known:
@@ -344,6 +352,27 @@ def _check_actor(ctx: Context, actor_id: str, actor: Actor) -> Iterator[Finding]
                 f"{ctx.suggestion(name, known, 'utility')}",
                 key=True,
             )
+
+
+def _check_ranking(
+    ctx: Context, ranking: tuple[tuple[tuple[str, ...], ...], ...], loc: Loc
+) -> Iterator[Finding]:
+    """Option ids of a ranking are options, and no package is ranked twice."""
+    seen: dict[frozenset[str], int] = {}
+    for index, entry in enumerate(ranking):
+        for k, package in enumerate(entry):
+            at: Loc = (*loc, index) if len(entry) == 1 else (*loc, index, "tie", k)
+            for i, name in enumerate(package):
+                yield from ctx.unknown_name(name, (*at, i), options_only=True)
+            key = frozenset(package)
+            if key in seen:
+                yield Finding(
+                    at,
+                    f"package {list(package)} is ranked twice in actor '{loc[1]}' "
+                    f"(ranking entries {seen[key] + 1} and {index + 1}): rank each once, "
+                    "with {tie: [...]} for packages liked equally",
+                )
+            seen.setdefault(key, index)
 
 
 def _check_salvaged(ctx: Context, loc: Loc, raw: Mapping[str, Any]) -> Iterator[Finding]:

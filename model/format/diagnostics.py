@@ -28,7 +28,7 @@ from .uncertain import describe
 
 _PARTS = {"options": "option", "metrics": "metric", "actors": "actor"}
 _LISTS = {"rules": "rule", "interactions": "interaction"}
-_ACTOR_LISTS = {"constraints": "constraint", "priorities": "priority"}
+_ACTOR_LISTS = {"constraints": "constraint", "priorities": "priority", "ranking": "ranking entry"}
 
 _EXPECTED = {
     "dict_type": "a mapping",
@@ -66,6 +66,7 @@ _FIELD_SHAPES = {
     "rules": "a list of rules, each starting with '- '",
     "interactions": "a list of interactions, each starting with '- '",
     "priorities": "a list of expressions, each starting with '- '",
+    "ranking": "a list of packages, most preferred first, each starting with '- '",
 }
 _KIND_WORDS = {
     "Constraint": ("veto", "demand", "demand_any", "condition", "limit"),
@@ -122,6 +123,8 @@ def in_field(loc: Loc) -> str:
     rest = loc[len(part) :]
     if not rest:
         return where(part)
+    if isinstance(rest[0], int):  # an item of a list part (a package of a ranking)
+        return f"item {rest[0] + 1} of {where(part)}"
     return f"'{rest[0]}' of {where(part)}" if part else f"'{rest[0]}'"
 
 
@@ -139,7 +142,7 @@ def _path_words(rest: Loc) -> str:
     """Words for a path inside a part (or inside the scenario)."""
     *head, last = rest
     if isinstance(last, int):
-        return f"item {last + 1} of {_path_words(tuple(head))}"
+        return f"item {last + 1} of {_path_words(tuple(head))}" if head else f"item {last + 1}"
     parent = head[-1] if head else None
     if parent == "limit":
         return f"the limit on '{last}'"
@@ -311,7 +314,8 @@ def _problem(err: _Error) -> Finding:
     at = err.ctx.get("at")
     if at is None:
         return Finding(err.loc, message, key=err.key)
-    return Finding((*err.loc, at), message, key=bool(err.ctx.get("at_key")))
+    path = tuple(at) if isinstance(at, tuple | list) else (at,)
+    return Finding((*err.loc, *path), message, key=bool(err.ctx.get("at_key")))
 
 
 def _expression(err: _Error) -> Finding:

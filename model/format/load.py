@@ -58,12 +58,46 @@ def load_document(doc: Document, *, text: str | None = None) -> Scenario:
     suggester = Suggester()
     findings, parts = _validate_sections(doc.data, suggester)
     findings += checks.check(parts, doc.data, suggester=suggester)
+    findings += _ranking_findings(doc.data, parts, findings)
     if not findings:
         try:
             return Scenario.model_validate(doc.data)
         except ValidationError as err:  # a safety net: the sections above catch the same
             findings = [translate(e, model=Scenario, prefix=()) for e in err.errors()]
     raise ScenarioError(_located(doc, _drop_implied(findings), text))
+
+
+#: What decides which packages are feasible: a ranking is checked once these are valid.
+_FEASIBILITY = ("format", "id", "title", "metrics", "options", "interactions", "rules")
+
+
+def _ranking_findings(
+    data: dict[str, Any], parts: dict[str, Any], findings: list[Finding]
+) -> list[Finding]:
+    """Rankings that leave out a feasible package or list one that breaks a rule, for every
+    actor whose ranking is valid, once the parts deciding feasibility are valid too.
+
+    Feasibility needs the exact engine, so it is imported here, and only for a scenario that
+    has a `ranking:`."""
+    faulty = {f.loc[:2] for f in findings if len(f.loc) > 2 and f.loc[2] == "ranking"}
+    actors = parts.get("actors") or {}
+    ranked = {
+        a: actor for a, actor in actors.items() if actor.ranking and ("actors", a) not in faulty
+    }
+    if not ranked or any(f.loc and f.loc[0] in _FEASIBILITY for f in findings):
+        return []
+    subset = {key: data[key] for key in _FEASIBILITY if key in data}
+    subset["actors"] = {
+        a: {"name": actor.name, "ranking": data["actors"][a]["ranking"]}
+        for a, actor in ranked.items()
+    }
+    try:
+        scenario = Scenario.model_validate(subset)
+    except ValidationError:  # reported by the checks above
+        return []
+    from ..stability.rankings import ranking_findings
+
+    return ranking_findings(scenario)
 
 
 def _drop_implied(findings: list[Finding]) -> list[Finding]:

@@ -274,6 +274,7 @@ class Option(Valued):
     tags: NameList = ()
     provided_by: NameList = ()
     controlled_by: Name | None = None
+    one_way: Literal["take", "drop"] | None = None
 
 
 class Interaction(Valued):
@@ -366,6 +367,71 @@ class Constraint(_OneKind):
     limit: dict[Name, Bound] | None = None
 
 
+def _package(value: Any, at: tuple[str | int, ...]) -> tuple[str, ...]:
+    """A package in a ranking: a list of distinct option ids (`[]` for none)."""
+    if not isinstance(value, list):
+        raise _shape_at(_PACKAGE_SHAPE, value, at)
+    for index, name in enumerate(value):
+        if not isinstance(name, str) or not NAME_RE.fullmatch(name):
+            raise _shape_at("an option id", name, (*at, index))
+        if name in value[:index]:
+            first = value.index(name) + 1
+            raise problem_error(
+                f"'{name}' is listed twice in one package (items {first} and {index + 1})",
+                at=_at(at, index),
+            )
+    return tuple(value)
+
+
+def _at(at: tuple[str | int, ...], index: int) -> Any:
+    return (*at, index) if at else index
+
+
+def _shape_at(expected: str, value: Any, at: tuple[str | int, ...]) -> PydanticCustomError:
+    """A shape error pointing at a sub-node of a ranking entry."""
+    return PydanticCustomError(
+        "shape",
+        "expected {expected} (got {found})",
+        {"expected": expected, "found": describe(value), "at": at},
+    )
+
+
+def _rank_entry(value: Any) -> tuple[tuple[str, ...], ...]:
+    """One ranking entry as the packages it ranks equally: a package, or {tie: [packages]}."""
+    if isinstance(value, list):
+        return (_package(value, ()),)
+    if not isinstance(value, dict):
+        raise shape_error(_ENTRY_SHAPE, value)
+    for key in value:
+        if key != "tie":
+            raise problem_error(
+                f"has the key '{key}': an entry is a package or {{tie: [package, ...]}}",
+                predicate="1",
+                at=key,
+                at_key="1",
+            )
+    tie = value.get("tie")
+    if not isinstance(tie, list) or not tie:
+        raise _shape_at("a non-empty list of packages", tie, ("tie",))
+    return tuple(_package(item, ("tie", i)) for i, item in enumerate(tie))
+
+
+def _render_entry(entry: tuple[tuple[str, ...], ...]) -> Any:
+    return list(entry[0]) if len(entry) == 1 else {"tie": [list(p) for p in entry]}
+
+
+_PACKAGE_SHAPE = "a package: a list of option ids ([] for none)"
+_ENTRY_SHAPE = "a package (a list of option ids, [] for none) or {tie: [package, ...]}"
+PREFERENCE_FORMS = ("priorities", "utility", "ranking")
+RankEntry = Annotated[
+    tuple[tuple[str, ...], ...],
+    PlainValidator(
+        _rank_entry, json_schema_input_type=list[str] | dict[Literal["tie"], list[list[str]]]
+    ),
+    PlainSerializer(_render_entry),
+]
+
+
 class Actor(Cited):
     """Someone who must agree, with the constraints under which they would."""
 
@@ -373,6 +439,26 @@ class Actor(Cited):
     constraints: tuple[Constraint, ...] = ()
     priorities: tuple[Expression, ...] = ()
     utility: dict[Name, Weight] = Field(default_factory=dict)
+    ranking: tuple[RankEntry, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_preference(self) -> Actor:
+        """An actor ranks packages in at most one way: two would have to agree."""
+        given = [form for form in PREFERENCE_FORMS if getattr(self, form)]
+        if len(given) > 1:
+            raise problem_error(
+                f"has {_COUNTS.get(len(given), len(given))} preference forms, "
+                f"{choices(given, 'and')}: an actor ranks packages in one way only",
+                predicate="1",
+                at=given[1],
+                at_key="1",
+            )
+        return self
+
+    @property
+    def preference(self) -> str | None:
+        """Which preference form the actor uses: priorities, utility, ranking, or None."""
+        return next((form for form in PREFERENCE_FORMS if getattr(self, form)), None)
 
 
 class Scenario(Model):

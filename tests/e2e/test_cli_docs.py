@@ -122,6 +122,7 @@ def test_json_reference_names_every_key(run: Run, invalid: Path) -> None:
         run("evaluate", EXAMPLE, invalid, "-f", "json").stdout,
         run("explain", EXAMPLE, "-p", "backstop", "-f", "json").stdout,
         run("robustness", EXAMPLE, invalid, "--samples", "200", "-f", "json").stdout,
+        run("stability", REPO / "scenarios" / "classic" / "elmira.yaml", "-f", "json").stdout,
     ]
     found = keys([json.loads(out) for out in outputs])
     assert {"broken_rules", "misses", "errors", "sources"} <= found
