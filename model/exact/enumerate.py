@@ -32,6 +32,7 @@ from .values import (
     finish,
     merge,
     partials,
+    table,
 )
 
 Bools = NDArray[np.bool_]
@@ -52,6 +53,8 @@ class Chunk:
         self.prefix = number << walker.low
         self._partials: dict[int, NDArray[Any]] = {}
         self._q: dict[int, Q] = {}
+        #: What decides feasibility here (see Enumerator.pattern); None: the metrics too.
+        self.pattern = walker.pattern(self.prefix)
         self.feasible, self.planes = walker.outcomes(self)
 
     def masks(self, index: Index) -> Ints:
@@ -159,8 +162,7 @@ class Enumerator:
         self.n_rules = len(compiled.rules)
         self.fails = tuple(ir.negate(t.ok) for t in self.tests)
         self.low_partials = [
-            partials(m, self.idx, bits=range(self.low), interactions=self._side(m, low=True))
-            for m in compiled.metrics
+            table(m, self.low, interactions=self._side(m, low=True)) for m in compiled.metrics
         ]
         prefixes = np.arange(self.chunks, dtype=np.uint64) << np.uint64(self.low)
         self.constants = [
@@ -173,6 +175,9 @@ class Enumerator:
         self._residuals: list[dict[int, ir.Node]] = [{} for _ in self.tests]
         self._high_masks = [_high_mask(node, self.low_mask) for node in self.fails]
         self._tables: OrderedDict[ir.Node, Bools] = OrderedDict()
+        self._feasible: OrderedDict[tuple[ir.Node, ...], Bools] = OrderedDict()
+        self._candidates: OrderedDict[tuple[Any, ...], Index] = OrderedDict()
+        self._metric_free: dict[ir.Node, bool] = {}
         self._order = self._frontier_order() if self._presortable() else None
         if self._order is not None:
             self._sorted_risk = self._risk_key()[self._order]
@@ -245,21 +250,30 @@ class Enumerator:
                 partial = add_term(spec.combine, partial, present, term)
         return partial
 
+    def pattern(self, prefix: int) -> tuple[ir.Node, ...] | None:
+        """The rules' residuals given the prefix: chunks with the same pattern have the same
+        feasible packages. None when a rule compares a metric (it depends on the chunk)."""
+        nodes = tuple(self._residual(i, prefix) for i in range(self.n_rules))
+        for node in nodes:
+            free = self._metric_free.get(node)
+            if free is None:
+                free = self._metric_free[node] = not ir.has_metric(node)
+            if not free:
+                return None
+        return nodes
+
     def outcomes(self, chunk: Chunk) -> tuple[Bools, list[NDArray[np.uint8]]]:
         """Feasibility and the failed-constraint bits of every package of a chunk.
 
         Failures are gathered in byte planes, plane j holding constraints 8j to 8j + 7: bytes
         are cheap to update, and only feasible packages are ever widened to 64-bit words.
+        Feasibility is computed once per pattern (read-only: chunks share it).
         """
-        feasible = np.ones(self.idx.shape, dtype=np.bool_)
         planes = [np.zeros(self.idx.shape, dtype=np.uint8) for _ in range(self.n_planes)]
         shifted = np.empty(self.idx.shape, dtype=np.uint8)
-        for i in range(len(self.tests)):
+        for i in range(self.n_rules, len(self.tests)):
             fail = self._fail(i, chunk)
             if fail is None:
-                continue
-            if i < self.n_rules:
-                np.logical_and(feasible, ~fail, out=feasible)
                 continue
             k = i - self.n_rules
             if fail.ndim == 0:
@@ -267,7 +281,23 @@ class Enumerator:
             else:
                 np.left_shift(fail.view(np.uint8), np.uint8(k % 8), out=shifted)
                 np.bitwise_or(planes[k // 8], shifted, out=planes[k // 8])
-        return feasible, planes
+        return self._feasibility(chunk), planes
+
+    def _feasibility(self, chunk: Chunk) -> Bools:
+        """Which packages of the chunk pass every rule (shared by the chunks of a pattern)."""
+        key = chunk.pattern
+        found = None if key is None else self._feasible.get(key)
+        if found is not None:
+            return found
+        feasible = np.ones(self.idx.shape, dtype=np.bool_)
+        for i in range(self.n_rules):
+            fail = self._fail(i, chunk)
+            if fail is not None:
+                np.logical_and(feasible, ~fail, out=feasible)
+        feasible.flags.writeable = False
+        if key is not None:
+            _remember(self._feasible, key, feasible)
+        return feasible
 
     def _fail(self, i: int, chunk: Chunk) -> Bools | None:
         """Which packages of the chunk fail test i (None: none do)."""
@@ -279,9 +309,7 @@ class Enumerator:
         table = self._tables.get(node)
         if table is None:
             table = ir.vector(node, self.idx)
-            self._tables[node] = table
-            if len(self._tables) > CACHE_TABLES:
-                self._tables.popitem(last=False)
+            _remember(self._tables, node, table)
         return table
 
     def _residual(self, i: int, prefix: int) -> ir.Node:
@@ -333,23 +361,53 @@ class Enumerator:
 
     def frontier(self, chunk: Chunk) -> Index:
         """Indices of the chunk's feasible packages that no other of them dominates."""
-        if self._order is None:
-            candidates = np.flatnonzero(chunk.feasible)
-        else:
-            # In benefit order, a package is dominated when an earlier feasible one has a
-            # better risk by more than a grid step; the rest are candidates, checked exactly.
-            feasible = chunk.feasible[self._order]
-            lowest = _lowest(self._sorted_risk.dtype)
-            risk = np.where(feasible, self._sorted_risk, lowest)
-            best_before = np.empty_like(risk)
-            best_before[0] = lowest
-            np.maximum.accumulate(risk[:-1], out=best_before[1:])
-            slack = self._risk_slack(chunk)
-            if slack:
-                best_before = best_before - slack
-            candidates = self._order[np.flatnonzero(feasible & (risk >= best_before))]
+        candidates = self._frontier_candidates(chunk)
         bq, rq = self.axes(chunk, candidates)
         return candidates[exact_frontier(np.arange(candidates.size), bq, rq)]
+
+    def _frontier_candidates(self, chunk: Chunk) -> Index:
+        """Feasible packages that may be on the chunk's frontier (a superset), in benefit order.
+
+        Computed once per feasibility pattern and slack class: a larger slack keeps more
+        candidates, so the class's largest slack serves every chunk in it.
+        """
+        if self._order is None:
+            return np.flatnonzero(chunk.feasible)
+        slack = self._risk_slack(chunk)
+        if 0.0 < slack < np.inf:  # noisy-or: classes by powers of two, each at its top
+            exponent = math.ceil(math.log2(slack))
+            slack, level = math.ldexp(1.0, exponent), exponent
+        else:
+            level = slack
+        key = (chunk.pattern, level)
+        found = None if chunk.pattern is None else self._candidates.get(key)
+        if found is None:
+            found = self._staircase(chunk.feasible, slack)
+            if chunk.pattern is not None:
+                _remember(self._candidates, key, found)
+        return found
+
+    def _staircase(self, feasible: Bools, slack: float) -> Index:
+        """In benefit order, drop a package when an earlier feasible one has a better risk
+        by more than `slack`: it is dominated. The rest are candidates, checked exactly."""
+        assert self._order is not None
+        in_order = feasible[self._order]
+        lowest = _lowest(self._sorted_risk.dtype)
+        risk = np.where(in_order, self._sorted_risk, lowest)
+        best_before = np.empty_like(risk)
+        best_before[0] = lowest
+        np.maximum.accumulate(risk[:-1], out=best_before[1:])
+        if slack:
+            best_before = best_before - slack
+        found: Index = self._order[np.flatnonzero(in_order & (risk >= best_before))]
+        return found
+
+
+def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+    """Keep `value` under `key`, forgetting the oldest entry past CACHE_TABLES."""
+    cache[key] = value
+    if len(cache) > CACHE_TABLES:
+        cache.popitem(last=False)
 
 
 def exact_frontier(index: Index, bq: Q, rq: Q) -> Index:

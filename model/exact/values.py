@@ -162,6 +162,32 @@ def partials(
     return out
 
 
+def table(metric: CMetric, bits: int, interactions: Iterable[tuple[int, float]]) -> NDArray[Any]:
+    """`partials` of every mask below 2^bits over bits 0..bits-1, built by doubling.
+
+    The values of masks holding bit k are those without it, combined with bit k's term: the
+    same operations in the same order (bits ascending, then interactions) as `partials`, so
+    the same numbers, at the cost of one pass over the table rather than one per bit.
+    """
+    dtype = np.int64 if metric.exact else np.float64
+    out = np.empty(1 << bits, dtype=dtype)
+    out[0] = NEUTRAL[metric.combine]
+    for bit in range(bits):
+        below, above = out[: 1 << bit], out[1 << bit : 2 << bit]
+        if np.isnan(metric.terms[bit]):
+            above[...] = below
+        elif metric.combine == "noisy_or":
+            np.multiply(below, 1.0 - metric.term(bit), out=above)
+        else:
+            ufunc = {"sum": np.add, "max": np.maximum}.get(metric.combine, np.minimum)
+            ufunc(below, metric.term(bit), out=above)
+    masks = np.arange(1 << bits, dtype=np.uint64)
+    for mask, term in interactions:
+        present = masks & np.uint64(mask) == np.uint64(mask)
+        out = add_term(metric.combine, out, present, term)
+    return out
+
+
 def values(metric: CMetric, masks: Ints) -> Q:
     """Each package's value for the metric on the grid (internal masks, all terms)."""
     return finish(metric.combine, partials(metric, masks))
