@@ -109,7 +109,7 @@ def _noisy_or_compare(partial: Floats, constant: float, node: ir.MetricCmp) -> B
     if constant == 0.0:  # every package certainly at 1
         return np.full(partial.shape, _in_value_interval(1.0, low, high, node.op))
     # v >= low  <=>  p <= (1 - low) / c: the interval flips.
-    return _in_interval(-partial, -(1.0 - low) / constant, -(1.0 - high) / constant, node.op)
+    return _in_flipped(partial, -(1.0 - low) / constant, -(1.0 - high) / constant, node.op)
 
 
 def _value_interval(op: str, k: float) -> tuple[float, float]:
@@ -126,14 +126,15 @@ def _value_interval(op: str, k: float) -> tuple[float, float]:
     return bounds[0] / SCALE, bounds[1] / SCALE
 
 
-def _in_interval(x: Floats, low: float, high: float, op: str) -> Bools:
-    """x in [low, high), complemented for '!='."""
+def _in_flipped(p: Floats, low: float, high: float, op: str) -> Bools:
+    """-p in [low, high), complemented for '!=': decided on p itself (negation is exact),
+    so that no negated copy of the table is made."""
     if low == -np.inf:
-        inside = x < high
+        inside = p > -high
     elif high == np.inf:
-        inside = x >= low
+        inside = p <= -low
     else:
-        inside = (x >= low) & (x < high)
+        inside = (p <= -low) & (p > -high)
     result: Bools = ~inside if op == "!=" else inside
     return result
 
@@ -374,11 +375,10 @@ class Enumerator:
         if self._order is None:
             return np.flatnonzero(chunk.feasible)
         slack = self._risk_slack(chunk)
+        level: float = slack
         if 0.0 < slack < np.inf:  # noisy-or: classes by powers of two, each at its top
-            exponent = math.ceil(math.log2(slack))
-            slack, level = math.ldexp(1.0, exponent), exponent
-        else:
-            level = slack
+            level = math.ceil(math.log2(slack))
+            slack = math.ldexp(1.0, int(level))
         key = (chunk.pattern, level)
         found = None if chunk.pattern is None else self._candidates.get(key)
         if found is None:
