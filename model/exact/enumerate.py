@@ -38,7 +38,7 @@ from .values import (
 Bools = NDArray[np.bool_]
 Index = NDArray[np.intp]
 #: Exact enumeration stops here: 2^26 packages take seconds, each option more doubles it.
-MAX_OPTIONS = 26
+MAX_OPTIONS = 30
 LOW_BITS = 18
 CACHE_TABLES = 64
 Progress = Callable[[int, int], None]
@@ -161,7 +161,7 @@ class Enumerator:
         self.n_planes = max(1, -(-len(compiled.constraints) // 8))
         self.tests: tuple[Test, ...] = compiled.rules + compiled.constraints
         self.n_rules = len(compiled.rules)
-        self.fails = tuple(ir.negate(t.ok) for t in self.tests)
+        self.fails = tuple(ir.inward(ir.negate(t.ok)) for t in self.tests)
         self.low_partials = [
             table(m, self.low, interactions=self._side(m, low=True)) for m in compiled.metrics
         ]
@@ -177,6 +177,7 @@ class Enumerator:
         self._high_masks = [_high_mask(node, self.low_mask) for node in self.fails]
         self._tables: OrderedDict[ir.Node, Bools] = OrderedDict()
         self._feasible: OrderedDict[tuple[ir.Node, ...], Bools] = OrderedDict()
+        self._feasible_index: OrderedDict[tuple[ir.Node, ...], Index] = OrderedDict()
         self._candidates: OrderedDict[tuple[Any, ...], Index] = OrderedDict()
         self._metric_free: dict[ir.Node, bool] = {}
         self._order = self._frontier_order() if self._presortable() else None
@@ -283,6 +284,16 @@ class Enumerator:
                 np.left_shift(fail.view(np.uint8), np.uint8(k % 8), out=shifted)
                 np.bitwise_or(planes[k // 8], shifted, out=planes[k // 8])
         return self._feasibility(chunk), planes
+
+    def feasible_index(self, chunk: Chunk) -> Index:
+        """Indices of the chunk's feasible packages (once per feasibility pattern)."""
+        found = None if chunk.pattern is None else self._feasible_index.get(chunk.pattern)
+        if found is None:
+            found = np.flatnonzero(chunk.feasible)
+            if chunk.pattern is not None:
+                found.flags.writeable = False
+                _remember(self._feasible_index, chunk.pattern, found)
+        return found
 
     def _feasibility(self, chunk: Chunk) -> Bools:
         """Which packages of the chunk pass every rule (shared by the chunks of a pattern)."""

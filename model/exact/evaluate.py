@@ -115,11 +115,12 @@ def _walk(walker: Enumerator, numbers: list[int], progress: Progress | None) -> 
     """Walk the chunks `numbers` in that order, keeping what the reports need from them."""
     share = _Share(_set_counts(walker.c), ConcessionSearch(walker.c))
     for chunk in walker.walk(progress, order=numbers):
-        share.feasible += int(np.count_nonzero(chunk.feasible))
+        where = walker.feasible_index(chunk)
+        share.feasible += int(where.size)
         share.acceptable.append(chunk.masks(_acceptable(chunk)))
         front = walker.frontier(chunk)
         share.frontier.append(chunk.masks(front))
-        sets = chunk_sets(chunk.planes, chunk.feasible)
+        sets = chunk_sets(chunk.planes, chunk.feasible, where)
         share.sets.add(sets)
         share.search.visit(chunk, sets, walker.best_benefit(chunk, front))
     return share

@@ -34,7 +34,8 @@ class ChunkSets:
     """The failure sets of a chunk's feasible packages, as rows (see the module docstring).
 
     Held as byte columns (`columns[j]`: byte j of every row's set, contiguous), the form that
-    lookup tables read; `rows()` gives them as 64-bit words.
+    lookup tables read; `rows()` gives them as 64-bit words. Which row each package has
+    (`row`) is worked out only when asked for: most chunks never need it.
     """
 
     def __init__(
@@ -42,12 +43,21 @@ class ChunkSets:
         columns: NDArray[np.uint8],
         counts: NDArray[np.int64] | None,
         where: Index,
-        row: Index,
+        key: Index | None = None,
+        row_of_key: Index | None = None,
     ) -> None:
         self.columns = columns  # (bytes, rows)
         self.counts = counts  # packages with each row's set; None: one each
         self.where = where  # chunk index of each feasible package
-        self.row = row  # per feasible package: its row
+        self._key, self._row_of_key = key, row_of_key
+
+    @functools.cached_property
+    def row(self) -> Index:
+        """Per feasible package: its row."""
+        if self._key is None or self._row_of_key is None:
+            return np.arange(self.where.size)
+        found: Index = self._row_of_key[self._key]
+        return found
 
     def __len__(self) -> int:
         return int(self.columns.shape[1])
@@ -85,27 +95,30 @@ def as_words(mask: int, words: int) -> NDArray[np.uint64]:
     return np.array([(mask >> (64 * i)) & (2**64 - 1) for i in range(words)], dtype=np.uint64)
 
 
-def chunk_sets(planes: list[NDArray[np.uint8]], feasible: NDArray[np.bool_]) -> ChunkSets:
-    """The failure sets of a chunk's feasible packages: distinct with counts when few bits
-    vary (a key made of the varying bits, gathered per byte by lookup), else one per package."""
-    where = np.flatnonzero(feasible)
+def chunk_sets(
+    planes: list[NDArray[np.uint8]], feasible: NDArray[np.bool_], where: Index | None = None
+) -> ChunkSets:
+    """The failure sets of a chunk's feasible packages (`where`, if known already): distinct
+    with counts when few bits vary (a key made of the varying bits), else one per package."""
+    where = np.flatnonzero(feasible) if where is None else where
     columns = np.empty((len(planes), where.size), dtype=np.uint8)
     for j, plane in enumerate(planes):
         np.take(plane, where, out=columns[j])
     if where.size == 0:
-        return ChunkSets(columns, np.zeros(0, dtype=np.int64), where, where)
+        return ChunkSets(columns, np.zeros(0, dtype=np.int64), where)
     always = np.bitwise_and.reduce(columns, axis=1).tolist()
-    varying = [
-        int(v) ^ a for v, a in zip(np.bitwise_or.reduce(columns, axis=1), always, strict=True)
-    ]
+    anywhere = np.bitwise_or.reduce(columns, axis=1).tolist()
+    varying = [v ^ a for v, a in zip(anywhere, always, strict=True)]
     if sum(v.bit_count() for v in varying) > MAX_KEY_BITS:
-        return ChunkSets(columns, None, where, np.arange(where.size))
+        return ChunkSets(columns, None, where)
     key = np.zeros(where.size, dtype=np.intp)
     shift = 0
     for j, mask in enumerate(varying):
         if mask:
-            key |= _squeeze(mask)[columns[j]] << shift
-            shift += mask.bit_count()
+            wide = columns[j].astype(np.intp)
+            for start, length in _runs(mask):  # the varying bits, packed (PEXT by shifts)
+                key |= ((wide >> start) & ((1 << length) - 1)) << shift
+                shift += length
     counts = np.bincount(key)
     set_keys = np.flatnonzero(counts)
     row_of = np.zeros(counts.size, dtype=np.intp)
@@ -113,30 +126,27 @@ def chunk_sets(planes: list[NDArray[np.uint8]], feasible: NDArray[np.bool_]) -> 
     distinct = np.empty((len(planes), set_keys.size), dtype=np.uint8)
     shift = 0
     for j, (mask, fixed) in enumerate(zip(varying, always, strict=True)):
-        part = (set_keys >> shift) & ((1 << mask.bit_count()) - 1)
-        distinct[j] = _spread(mask)[part] | fixed
-        shift += mask.bit_count()
-    return ChunkSets(distinct, counts[set_keys], where, row_of[key])
+        byte = np.full(set_keys.size, fixed, dtype=np.intp)
+        for start, length in _runs(mask):
+            byte |= ((set_keys >> shift) & ((1 << length) - 1)) << start
+            shift += length
+        distinct[j] = byte
+    return ChunkSets(distinct, counts[set_keys], where, key, row_of)
 
 
-@functools.cache
-def _squeeze(mask: int) -> Index:
-    """Per byte value: its bits under `mask`, packed to the low end (a table for PEXT)."""
-    values = np.arange(256)
-    out = np.zeros(256, dtype=np.intp)
-    for i, bit in enumerate(b for b in range(8) if mask >> b & 1):
-        out |= ((values >> bit) & 1) << i
-    return out
-
-
-@functools.cache
-def _spread(mask: int) -> NDArray[np.uint8]:
-    """The inverse of `_squeeze`: packed low bits back to their places under `mask` (PDEP)."""
-    values = np.arange(1 << mask.bit_count())
-    out = np.zeros(values.size, dtype=np.uint8)
-    for i, bit in enumerate(b for b in range(8) if mask >> b & 1):
-        out |= (((values >> i) & 1) << bit).astype(np.uint8)
-    return out
+def _runs(mask: int) -> list[tuple[int, int]]:
+    """(first bit, length) of each run of consecutive set bits of a byte, low runs first."""
+    runs: list[tuple[int, int]] = []
+    bit = 0
+    while mask >> bit:
+        if mask >> bit & 1:
+            rest = mask >> bit
+            length = (rest ^ (rest + 1)).bit_length() - 1  # its trailing ones
+            runs.append((bit, length))
+            bit += length
+        else:
+            bit += 1
+    return runs
 
 
 def _unique_rows(
