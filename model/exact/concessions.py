@@ -28,6 +28,7 @@ from .sets import (
     _unique_rows,
     as_int,
     as_words,
+    find_rows,
     minimal_rows,
     not_above,
 )
@@ -112,7 +113,10 @@ class ConcessionSearch:
             fresh, of_open, _ = _unique_rows(sets.rows(open_rows))
         else:
             fresh, of_open = sets.rows(open_rows), np.arange(open_rows.size)
-        position = self._update(fresh)[of_open]  # in `known`, or -1
+        position = find_rows(self.known, fresh)
+        if (position < 0).any():  # a set not known yet: the minimal sets may change
+            position = self._update(fresh)
+        position = position[of_open]  # in `known`, or -1
         found = position >= 0
         found[found] = ~self._settled(position[found], best_benefit)
         known_of_row = np.full(len(sets), -1, dtype=np.intp)

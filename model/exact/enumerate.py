@@ -41,6 +41,7 @@ Index = NDArray[np.intp]
 MAX_OPTIONS = 30
 LOW_BITS = 18
 CACHE_TABLES = 64
+CACHE_BYTES = 64 << 20  # failure planes of the tests without a metric, kept for reuse
 Progress = Callable[[int, int], None]
 
 
@@ -180,6 +181,10 @@ class Enumerator:
         self._feasible_index: OrderedDict[tuple[ir.Node, ...], Index] = OrderedDict()
         self._candidates: OrderedDict[tuple[Any, ...], Index] = OrderedDict()
         self._metric_free: dict[ir.Node, bool] = {}
+        self._fixed_planes: OrderedDict[tuple[ir.Node, ...], list[NDArray[np.uint8]]]
+        self._fixed_planes = OrderedDict()
+        # as many sets of planes as fit in CACHE_BYTES
+        self._planes_cached = max(1, CACHE_BYTES // (self.n_planes << self.low))
         self._order = self._frontier_order() if self._presortable() else None
         if self._order is not None:
             self._sorted_risk = self._risk_key()[self._order]
@@ -256,24 +261,46 @@ class Enumerator:
         """The rules' residuals given the prefix: chunks with the same pattern have the same
         feasible packages. None when a rule compares a metric (it depends on the chunk)."""
         nodes = tuple(self._residual(i, prefix) for i in range(self.n_rules))
-        for node in nodes:
-            free = self._metric_free.get(node)
-            if free is None:
-                free = self._metric_free[node] = not ir.has_metric(node)
-            if not free:
-                return None
-        return nodes
+        return nodes if all(self._free(node) for node in nodes) else None
 
     def outcomes(self, chunk: Chunk) -> tuple[Bools, list[NDArray[np.uint8]]]:
         """Feasibility and the failed-constraint bits of every package of a chunk.
 
         Failures are gathered in byte planes, plane j holding constraints 8j to 8j + 7: bytes
         are cheap to update, and only feasible packages are ever widened to 64-bit words.
-        Feasibility is computed once per pattern (read-only: chunks share it).
+        Feasibility, and the bits of the constraints that compare no metric, are computed
+        once per pattern of their residuals and shared by the chunks with that pattern.
         """
-        planes = [np.zeros(self.idx.shape, dtype=np.uint8) for _ in range(self.n_planes)]
+        residuals = [self._residual(i, chunk.prefix) for i in range(len(self.tests))]
+        fixed = [i for i in range(self.n_rules, len(self.tests)) if self._free(residuals[i])]
+        key = tuple(residuals[i] for i in fixed)
+        planes = self._fixed_planes.get(key)
+        if planes is None:
+            planes = self._planes(chunk, fixed)
+            for plane in planes:
+                plane.flags.writeable = False
+            _remember(self._fixed_planes, key, planes, self._planes_cached)
+        fixed_set = set(fixed)
+        metric = [i for i in range(self.n_rules, len(self.tests)) if i not in fixed_set]
+        if metric:
+            planes = self._planes(chunk, metric, [p.copy() for p in planes])
+        return self._feasibility(chunk), planes
+
+    def _free(self, node: ir.Node) -> bool:
+        """Whether a residual test compares no metric (remembered per node)."""
+        free = self._metric_free.get(node)
+        if free is None:
+            free = self._metric_free[node] = not ir.has_metric(node)
+        return free
+
+    def _planes(
+        self, chunk: Chunk, tests: list[int], planes: list[NDArray[np.uint8]] | None = None
+    ) -> list[NDArray[np.uint8]]:
+        """The byte planes with the failure bits of `tests` (constraints) set."""
+        if planes is None:
+            planes = [np.zeros(self.idx.shape, dtype=np.uint8) for _ in range(self.n_planes)]
         shifted = np.empty(self.idx.shape, dtype=np.uint8)
-        for i in range(self.n_rules, len(self.tests)):
+        for i in tests:
             fail = self._fail(i, chunk)
             if fail is None:
                 continue
@@ -283,7 +310,7 @@ class Enumerator:
             else:
                 np.left_shift(fail.view(np.uint8), np.uint8(k % 8), out=shifted)
                 np.bitwise_or(planes[k // 8], shifted, out=planes[k // 8])
-        return self._feasibility(chunk), planes
+        return planes
 
     def feasible_index(self, chunk: Chunk) -> Index:
         """Indices of the chunk's feasible packages (once per feasibility pattern)."""
@@ -414,10 +441,12 @@ class Enumerator:
         return found
 
 
-def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any) -> None:
-    """Keep `value` under `key`, forgetting the oldest entry past CACHE_TABLES."""
+def _remember(
+    cache: OrderedDict[Any, Any], key: Any, value: Any, size: int = CACHE_TABLES
+) -> None:
+    """Keep `value` under `key`, forgetting the oldest entry past `size` entries."""
     cache[key] = value
-    if len(cache) > CACHE_TABLES:
+    if len(cache) > size:
         cache.popitem(last=False)
 
 

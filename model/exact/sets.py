@@ -169,6 +169,19 @@ def _unique_rows(
     return ordered[starts], index, counts
 
 
+def find_rows(table: Rows, rows: Rows) -> Index:
+    """Per row: its index in `table` (distinct rows), or -1 when it is not there."""
+    if table.shape[0] == 0 or rows.shape[0] == 0:
+        return np.full(rows.shape[0], -1, dtype=np.intp)
+    as_bytes = np.dtype((np.void, 8 * table.shape[1]))  # a row as one sortable item
+    keys = np.ascontiguousarray(table).view(as_bytes).ravel()
+    wanted = np.ascontiguousarray(rows).view(as_bytes).ravel()
+    order = np.argsort(keys, kind="stable")
+    at = np.minimum(np.searchsorted(keys[order], wanted), keys.size - 1)
+    found: Index = np.where(keys[order][at] == wanted, order[at], -1)
+    return found
+
+
 def per_bit(
     columns: NDArray[np.uint8], counts: NDArray[np.int64] | None, bits: int
 ) -> NDArray[np.int64]:
