@@ -441,9 +441,7 @@ class Enumerator:
         return found
 
 
-def _remember(
-    cache: OrderedDict[Any, Any], key: Any, value: Any, size: int = CACHE_TABLES
-) -> None:
+def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int = CACHE_TABLES) -> None:
     """Keep `value` under `key`, forgetting the oldest entry past `size` entries."""
     cache[key] = value
     if len(cache) > size:

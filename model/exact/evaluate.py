@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import PackageError, did_you_mean
+from ..errors import PackageError, TooLargeError, did_you_mean
 from ..format.schema import Scenario
 from .bitsets import minimal_members
 from .compile import CompiledScenario, compile_scenario
@@ -42,6 +42,10 @@ from .workers import can_fork, run_shares
 BLOCK = 1024
 #: Fewer packages than this and the pass stays in one process whatever `jobs` says.
 PARALLEL_FROM = 2**21
+#: More acceptable packages (or frontier candidates) than this and evaluation stops: each is
+#: ranked and listed, in arrays of 8 bytes per package (several GB at this bound). Every
+#: scenario of up to 26 options (2^26 packages) is below it.
+MAX_LISTED = 2**26
 
 
 @dataclass
@@ -64,6 +68,26 @@ class _Share:
     feasible: int = 0
     acceptable: list[Ints] = field(default_factory=list)
     frontier: list[Ints] = field(default_factory=list)  # each chunk's frontier
+    listed: list[int] = field(default_factory=lambda: [0, 0])  # acceptable, frontier
+
+    def keep(self, compiled: CompiledScenario, acceptable: Ints, frontier: Ints) -> None:
+        """Keep a chunk's acceptable and frontier packages, within MAX_LISTED."""
+        self.acceptable.append(acceptable)
+        self.frontier.append(frontier)
+        self.listed[0] += int(acceptable.size)
+        self.listed[1] += int(frontier.size)
+        check_listed(compiled, *self.listed)
+
+
+def check_listed(compiled: CompiledScenario, acceptable: int, frontier: int) -> None:
+    """Refuse (TooLargeError) a scenario with more packages to list than memory allows."""
+    for count, what in ((acceptable, "acceptable packages"), (frontier, "frontier candidates")):
+        if count > MAX_LISTED:
+            raise TooLargeError(
+                f"scenario '{compiled.scenario.id}' has more than {MAX_LISTED:,} {what} "
+                f"(of 2^{compiled.n} packages): too many to rank and list in memory; add "
+                "constraints or metric values, or use fewer options"
+            )
 
 
 def scenario_hash(scenario: Scenario) -> str:
@@ -78,7 +102,8 @@ def evaluate(scenario: Scenario, *, progress: Progress | None = None, jobs: int 
     With `jobs` > 1 the chunks are shared among that many worker processes, forked (see
     workers.py), when the scenario is large enough for it to pay (`workers_for`); the result
     is the same, byte for byte.
-    Raises TooLargeError above enumerate.MAX_OPTIONS options.
+    Raises TooLargeError above enumerate.MAX_OPTIONS options, and with more than MAX_LISTED
+    acceptable packages or frontier candidates.
     """
     compiled = compile_scenario(scenario)
     walker = Enumerator(compiled)
@@ -117,9 +142,8 @@ def _walk(walker: Enumerator, numbers: list[int], progress: Progress | None) -> 
     for chunk in walker.walk(progress, order=numbers):
         where = walker.feasible_index(chunk)
         share.feasible += int(where.size)
-        share.acceptable.append(chunk.masks(_acceptable(chunk)))
         front = walker.frontier(chunk)
-        share.frontier.append(chunk.masks(front))
+        share.keep(walker.c, chunk.masks(_acceptable(chunk)), chunk.masks(front))
         sets = chunk_sets(chunk.planes, chunk.feasible, where)
         share.sets.add(sets)
         share.search.visit(chunk, sets, walker.best_benefit(chunk, front))
@@ -132,6 +156,8 @@ def _merged(walker: Enumerator, shares: list[_Share]) -> _Pass:
     Acceptable and frontier packages are ranked later by a total order, and each failure
     set keeps its package of least key: nothing depends on how the chunks were shared.
     """
+    listed = [sum(share.listed[k] for share in shares) for k in range(2)]
+    check_listed(walker.c, *listed)
     first = shares[0]
     for share in shares[1:]:
         first.sets.absorb(share.sets)

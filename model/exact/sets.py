@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from ..errors import TooLargeError
 
 MAX_KEY_BITS = 20
+KEY_BITS = 18  # a chunk's key may span this many bits when its planes go whole
 #: More minimal failure sets (concessions) than this and evaluation stops (TooLargeError).
 MAX_CONCESSIONS = 20_000
 Index = NDArray[np.intp]
@@ -111,27 +112,55 @@ def chunk_sets(
     varying = [v ^ a for v, a in zip(anywhere, always, strict=True)]
     if sum(v.bit_count() for v in varying) > MAX_KEY_BITS:
         return ChunkSets(columns, None, where)
-    key = np.zeros(where.size, dtype=np.intp)
-    shift = 0
-    for j, mask in enumerate(varying):
-        if mask:
-            wide = columns[j].astype(np.intp)
-            for start, length in _runs(mask):  # the varying bits, packed (PEXT by shifts)
-                key |= ((wide >> start) & ((1 << length) - 1)) << shift
-                shift += length
+    key = _key(columns, varying)
     counts = np.bincount(key)
     set_keys = np.flatnonzero(counts)
     row_of = np.zeros(counts.size, dtype=np.intp)
     row_of[set_keys] = np.arange(set_keys.size)
     distinct = np.empty((len(planes), set_keys.size), dtype=np.uint8)
-    shift = 0
-    for j, (mask, fixed) in enumerate(zip(varying, always, strict=True)):
+    for j, (fields, fixed) in enumerate(zip(_fields(varying), always, strict=True)):
         byte = np.full(set_keys.size, fixed, dtype=np.intp)
-        for start, length in _runs(mask):
+        for start, length, shift in fields:
             byte |= ((set_keys >> shift) & ((1 << length) - 1)) << start
-            shift += length
         distinct[j] = byte
     return ChunkSets(distinct, counts[set_keys], where, key, row_of)
+
+
+def _fields(varying: list[int]) -> list[list[tuple[int, int, int]]]:
+    """Where each plane's varying bits go in a chunk's key: per plane, (first bit, length,
+    place in the key) of each field. A plane's bits from its lowest varying one to its
+    highest go as one field when the key stays within KEY_BITS (the constant bits between
+    are the same for every package); else each run of varying bits is a field."""
+    lowest = [(m & -m).bit_length() - 1 for m in varying]
+    span = sum(m.bit_length() - low for m, low in zip(varying, lowest, strict=True) if m)
+    if span <= KEY_BITS:
+        pieces = [
+            [(low, m.bit_length() - low)] if m else []
+            for m, low in zip(varying, lowest, strict=True)
+        ]
+    else:
+        pieces = [_runs(m) for m in varying]
+    fields, shift = [], 0
+    for plane in pieces:
+        placed = []
+        for start, length in plane:
+            placed.append((start, length, shift))
+            shift += length
+        fields.append(placed)
+    return fields
+
+
+def _key(columns: NDArray[np.uint8], varying: list[int]) -> Index:
+    """Per package, its varying bits packed into one small integer (see `_fields`)."""
+    key = np.zeros(columns.shape[1], dtype=np.uint32)
+    for j, fields in enumerate(_fields(varying)):
+        if len(fields) == 1 and fields[0][0] == 0 and fields[0][1] == 8:
+            key |= columns[j].astype(np.uint32) << np.uint32(fields[0][2])
+            continue
+        for start, length, shift in fields:
+            part = (columns[j] >> np.uint8(start)) & np.uint8((1 << length) - 1)
+            key |= part.astype(np.uint32) << np.uint32(shift)
+    return key.astype(np.intp)
 
 
 def _runs(mask: int) -> list[tuple[int, int]]:

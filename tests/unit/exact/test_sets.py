@@ -139,9 +139,10 @@ def test_chunk_sets_rows_are_the_failure_sets(n_planes: int, data: st.DataObject
     """Distinct with counts (few bits vary) or one row per package (many vary): the rows
     of every feasible package are its own failure set, and the counts add up."""
     size = data.draw(st.integers(0, 300))
-    spread = data.draw(st.sampled_from([1, 3, 255]))
+    # bits varying: the lowest, the lowest two, any, or two far apart (a key made of runs)
+    values = data.draw(st.sampled_from([[0, 1], [0, 1, 2, 3], list(range(256)), [0, 1, 128, 129]]))
     planes = [
-        np.array(data.draw(st.lists(st.integers(0, spread), min_size=size, max_size=size)),
+        np.array(data.draw(st.lists(st.sampled_from(values), min_size=size, max_size=size)),
                  dtype=np.uint8)
         for _ in range(n_planes)
     ]  # fmt: skip
