@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -37,11 +37,12 @@ from .values import (
 
 Bools = NDArray[np.bool_]
 Index = NDArray[np.intp]
-#: Exact enumeration stops here: 2^26 packages take seconds, each option more doubles it.
+#: Exact enumeration stops here: 2^30 packages take seconds on two cores (under 10 s for the
+#: benchmark's scenarios, benchmarks/README.md), and each option more doubles it.
 MAX_OPTIONS = 30
 LOW_BITS = 18
 CACHE_TABLES = 64
-CACHE_BYTES = 64 << 20  # failure planes of the tests without a metric, kept for reuse
+CACHE_BYTES = 128 << 20  # failure planes of the tests without a metric, kept for reuse
 Progress = Callable[[int, int], None]
 
 
@@ -183,8 +184,14 @@ class Enumerator:
         self._metric_free: dict[ir.Node, bool] = {}
         self._fixed_planes: OrderedDict[tuple[ir.Node, ...], list[NDArray[np.uint8]]]
         self._fixed_planes = OrderedDict()
-        # as many sets of planes as fit in CACHE_BYTES
-        self._planes_cached = max(1, CACHE_BYTES // (self.n_planes << self.low))
+        # as many sets of planes as fit in CACHE_BYTES, when chunks will share them: the
+        # high bits that constraints without a metric look at take fewer values than chunks
+        looked_at = 0
+        for i in range(self.n_rules, len(self.tests)):
+            if not ir.has_metric(self.fails[i]):
+                looked_at |= self._high_masks[i]
+        shared = 1 << (looked_at >> self.low).bit_count() < self.chunks
+        self._planes_cached = max(1, CACHE_BYTES // (self.n_planes << self.low)) if shared else 0
         self._order = self._frontier_order() if self._presortable() else None
         if self._order is not None:
             self._sorted_risk = self._risk_key()[self._order]
@@ -271,6 +278,9 @@ class Enumerator:
         Feasibility, and the bits of the constraints that compare no metric, are computed
         once per pattern of their residuals and shared by the chunks with that pattern.
         """
+        if not self._planes_cached:
+            every = range(self.n_rules, len(self.tests))
+            return self._feasibility(chunk), self._planes(chunk, every)
         residuals = [self._residual(i, chunk.prefix) for i in range(len(self.tests))]
         fixed = [i for i in range(self.n_rules, len(self.tests)) if self._free(residuals[i])]
         key = tuple(residuals[i] for i in fixed)
@@ -280,6 +290,8 @@ class Enumerator:
             for plane in planes:
                 plane.flags.writeable = False
             _remember(self._fixed_planes, key, planes, self._planes_cached)
+        else:
+            self._fixed_planes.move_to_end(key)  # least recently used goes first
         fixed_set = set(fixed)
         metric = [i for i in range(self.n_rules, len(self.tests)) if i not in fixed_set]
         if metric:
@@ -294,7 +306,7 @@ class Enumerator:
         return free
 
     def _planes(
-        self, chunk: Chunk, tests: list[int], planes: list[NDArray[np.uint8]] | None = None
+        self, chunk: Chunk, tests: Iterable[int], planes: list[NDArray[np.uint8]] | None = None
     ) -> list[NDArray[np.uint8]]:
         """The byte planes with the failure bits of `tests` (constraints) set."""
         if planes is None:

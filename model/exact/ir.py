@@ -109,6 +109,8 @@ def inward(node: Node) -> Node:
     match node:
         case Not(MetricCmp(metric, op, grid)):
             return MetricCmp(metric, FLIP[op], grid)
+        case Not(Not(operand)):
+            return inward(operand)
         case Not(All(items)):
             return Any_(tuple(inward(negate(i)) for i in items))
         case Not(Any_(items)):
