@@ -35,7 +35,7 @@ from .results import (
     Verdict,
 )
 from .sets import SetCounts, chunk_sets
-from .values import SCALE, Ints, q_scalar, values
+from .values import SCALE, Ints, Q, q_scalar, values
 from .verdicts import Batch, TradeOffList, grid_values, package_list
 from .workers import can_fork, run_shares
 
@@ -201,9 +201,8 @@ def _global_frontier(compiled: CompiledScenario, masks: Ints) -> Ints:
 
 
 def _evaluation(compiled: CompiledScenario, walker: Enumerator, tally: _Pass) -> Evaluation:
-    acceptable = np.concatenate(tally.acceptable)
-    acceptable = acceptable[rank_order(compiled, acceptable)]
-    minimal = acceptable[_minimal_mask(acceptable)]
+    acceptable, grid = _ranked(compiled, np.concatenate(tally.acceptable))
+    minimal = _minimal_mask(acceptable)
     frontier = tally.frontier[rank_order(compiled, tally.frontier)]
     scenario = compiled.scenario
     return Evaluation(
@@ -215,14 +214,38 @@ def _evaluation(compiled: CompiledScenario, walker: Enumerator, tally: _Pass) ->
         counts=Counts(
             compiled.n, len(compiled.actors), 1 << compiled.n, tally.feasible, int(acceptable.size)
         ),
-        acceptable=package_list(compiled, acceptable),
-        minimal=package_list(compiled, minimal),
+        acceptable=package_list(compiled, acceptable, grid),
+        minimal=package_list(compiled, acceptable[minimal], grid[minimal]),
         frontier=_frontier(compiled, frontier, acceptable),
         tradeoffs=_tradeoffs(compiled, frontier),
         blocks=_blocks(compiled, tally.sets),
         constraint_fails=_constraint_fails(compiled, tally.sets),
         concessions=_concessions(compiled, tally),
     )
+
+
+def _ranked(compiled: CompiledScenario, masks: Ints) -> tuple[Ints, Q]:
+    """Packages in rank order, with their metrics on the grid (computed once for both)."""
+    grid = grid_values(compiled, masks)
+    benefit, risk, size, later = rank_keys(
+        compiled, masks, grid[:, compiled.benefit], grid[:, compiled.risk]
+    )
+    # (size, later) as one key: size above the n bits of `later` (its reversed positions,
+    # complemented), so one sort key less and the same order
+    full = np.uint64((1 << compiled.n) - 1)
+    tail = (size.astype(np.uint64) << np.uint64(compiled.n)) | (later.astype(np.uint64) & full)
+    order = np.lexsort((tail, risk, benefit))
+    return masks[order], grid[order]
+
+
+def _member(masks: Ints, pool: Ints) -> NDArray[np.bool_]:
+    """Whether each mask is in the pool (by a sorted copy of the pool)."""
+    if masks.size == 0 or pool.size == 0:
+        return np.zeros(masks.size, dtype=np.bool_)
+    ordered = np.sort(pool)
+    at = np.minimum(np.searchsorted(ordered, masks), ordered.size - 1)
+    found: NDArray[np.bool_] = ordered[at] == masks
+    return found
 
 
 def _minimal_mask(ranked: Ints) -> NDArray[np.bool_]:
@@ -241,7 +264,7 @@ def _frontier(compiled: CompiledScenario, ranked: Ints, acceptable: Ints) -> Fro
     changed = np.any(on_axes[1:] != on_axes[:-1], axis=1)  # compared on the grid, exactly
     starts = np.flatnonzero(np.concatenate(([ranked.size > 0], changed)))
     packages = package_list(compiled, ranked, grid)
-    return Frontier(packages, np.isin(ranked, acceptable), starts, axes)
+    return Frontier(packages, _member(ranked, acceptable), starts, axes)
 
 
 def _tradeoffs(compiled: CompiledScenario, ranked: Ints) -> TradeOffList:
