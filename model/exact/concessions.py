@@ -119,13 +119,14 @@ class ConcessionSearch:
         position = position[of_open]  # in `known`, or -1
         found = position >= 0
         found[found] = ~self._settled(position[found], best_benefit)
-        known_of_row = np.full(len(sets), -1, dtype=np.intp)
-        known_of_row[open_rows[found]] = position[found]
-        of_package = known_of_row[sets.row]
-        chosen = np.flatnonzero(of_package >= 0)
-        if chosen.size == 0:
+        if not found.any():
             return
-        wanted, group = np.unique(of_package[chosen], return_inverse=True)
+        wanted, group_of_open = np.unique(position[found], return_inverse=True)
+        group_of_row = np.full(len(sets), -1, dtype=np.intp)
+        group_of_row[open_rows[found]] = group_of_open
+        of_package = group_of_row[sets.row]
+        chosen = np.flatnonzero(of_package >= 0)
+        group = of_package[chosen]
         limited = self._limited(self.known[wanted])
         index = sets.where[chosen]
         keys = self._keys(chunk, index, limited[group])
