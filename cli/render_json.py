@@ -77,6 +77,7 @@ class PackageItems(Iterator[dict[str, Any]]):
         return next(self._items)
 
     def _json(self, package: Package, i: int) -> dict[str, Any]:
+        """Package i's JSON form, flagged acceptable or not when flags are given."""
         found = package.to_json()
         if self.acceptable is not None:
             found["acceptable"] = bool(self.acceptable[i])
@@ -162,6 +163,7 @@ class _ItemForm:
 
 
 def _item_text(item: dict[str, Any], indent: str) -> str:
+    """One item's text at `indent`, by the encoder (which refuses NaN and infinities)."""
     return json.dumps(item, indent=2, ensure_ascii=False, allow_nan=False).replace(
         "\n", "\n" + indent
     )

@@ -57,6 +57,7 @@ class _Kept:
         return cls(keys, np.zeros(size, dtype=np.uint64), np.zeros(size))
 
     def take(self, index: Index) -> _Kept:
+        """Entries `index`, in that order."""
         return _Kept([k[index] for k in self.keys], self.masks[index], self.shifts[index])
 
     def put(self, index: Index, other: _Kept) -> None:
@@ -68,6 +69,7 @@ class _Kept:
 
     @staticmethod
     def join(parts: list[_Kept]) -> _Kept:
+        """The entries of every part, one after the other."""
         return _Kept(
             [np.concatenate([p.keys[c] for p in parts]) for c in range(len(KEY_TYPES))],
             np.concatenate([p.masks for p in parts]),

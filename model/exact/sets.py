@@ -1,6 +1,7 @@
 """Failure sets: which constraints a package fails, as bits (64 constraints per word).
 
-A chunk's failure sets are rows of 64-bit words. When few constraints vary among its feasible
+A chunk's failure sets are rows, held as byte columns (byte j: constraints 8j to 8j + 7) and
+given as 64-bit words where sets are compared. When few constraints vary among its feasible
 packages, the distinct sets are counted without sorting (only the varying bits make up the key
 of a `bincount`) and each row is a distinct set with its count; otherwise each row is one
 package (deduplicating would cost a sort and gain little when most sets differ). Everything
