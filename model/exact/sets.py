@@ -320,7 +320,7 @@ def minimal_rows(rows: Rows, *, limit: int | None = None) -> NDArray[np.bool_]:
     keep = np.zeros(rows.shape[0], dtype=np.bool_)
     sizes = np.bitwise_count(rows).sum(axis=1, dtype=np.intp)
     found = np.zeros((0, rows.shape[1]), dtype=np.uint64)
-    for size in np.unique(sizes):
+    for size in np.flatnonzero(np.bincount(sizes)):  # (np.unique would import numpy.ma)
         level = np.flatnonzero(sizes == size)
         level = level[~covers(found, to_bytes(rows[level], 8 * rows.shape[1]))]
         keep[level] = True
