@@ -182,16 +182,9 @@ class Enumerator:
         self._feasible_index: OrderedDict[tuple[ir.Node, ...], Index] = OrderedDict()
         self._candidates: OrderedDict[tuple[Any, ...], Index] = OrderedDict()
         self._metric_free: dict[ir.Node, bool] = {}
-        self._fixed_planes: OrderedDict[tuple[ir.Node, ...], list[NDArray[np.uint8]]]
-        self._fixed_planes = OrderedDict()
-        # as many sets of planes as fit in CACHE_BYTES, when chunks will share them: the
-        # high bits that constraints without a metric look at take fewer values than chunks
-        looked_at = 0
-        for i in range(self.n_rules, len(self.tests)):
-            if not ir.has_metric(self.fails[i]):
-                looked_at |= self._high_masks[i]
-        shared = 1 << (looked_at >> self.low).bit_count() < self.chunks
-        self._planes_cached = max(1, CACHE_BYTES // (self.n_planes << self.low)) if shared else 0
+        self._fixed_planes: OrderedDict[tuple[Any, ...], NDArray[np.uint8]] = OrderedDict()
+        self._planes_cached = max(1, CACHE_BYTES >> self.low)  # planes that fit in CACHE_BYTES
+        self._shared_planes = [self._shared(j) for j in range(self.n_planes)]
         self._order = self._frontier_order() if self._presortable() else None
         if self._order is not None:
             self._sorted_risk = self._risk_key()[self._order]
@@ -275,28 +268,41 @@ class Enumerator:
 
         Failures are gathered in byte planes, plane j holding constraints 8j to 8j + 7: bytes
         are cheap to update, and only feasible packages are ever widened to 64-bit words.
-        Feasibility, and the bits of the constraints that compare no metric, are computed
-        once per pattern of their residuals and shared by the chunks with that pattern.
+        Feasibility, and per plane the bits of the constraints that compare no metric, are
+        computed once per pattern of their residuals and shared by the chunks with it.
         """
-        if not self._planes_cached:
-            every = range(self.n_rules, len(self.tests))
-            return self._feasibility(chunk), self._planes(chunk, every)
-        residuals = [self._residual(i, chunk.prefix) for i in range(len(self.tests))]
-        fixed = [i for i in range(self.n_rules, len(self.tests)) if self._free(residuals[i])]
-        key = tuple(residuals[i] for i in fixed)
-        planes = self._fixed_planes.get(key)
-        if planes is None:
-            planes = self._planes(chunk, fixed)
-            for plane in planes:
-                plane.flags.writeable = False
-            _remember(self._fixed_planes, key, planes, self._planes_cached)
+        planes = [self._plane(chunk, j) for j in range(self.n_planes)]
+        return self._feasibility(chunk), planes
+
+    def _shared(self, plane: int) -> bool:
+        """Whether chunks will share the part of a plane that compares no metric: when the
+        high bits its constraints look at take fewer values than there are chunks."""
+        looked_at = 0
+        for i in range(
+            self.n_rules + 8 * plane, min(self.n_rules + 8 * plane + 8, len(self.tests))
+        ):
+            if not ir.has_metric(self.fails[i]):
+                looked_at |= self._high_masks[i]
+        return 1 << (looked_at >> self.low).bit_count() < self.chunks
+
+    def _plane(self, chunk: Chunk, j: int) -> NDArray[np.uint8]:
+        """Byte plane j of a chunk: the bits of its constraints without a metric taken from
+        the cache when chunks share them (per pattern of their residuals), then the limits."""
+        tests = range(self.n_rules + 8 * j, min(self.n_rules + 8 * j + 8, len(self.tests)))
+        if not self._shared_planes[j]:
+            return self._planes(chunk, tests, [np.zeros(self.idx.shape, dtype=np.uint8)], j)[0]
+        residuals = [self._residual(i, chunk.prefix) for i in tests]
+        fixed = [i for i, node in zip(tests, residuals, strict=True) if self._free(node)]
+        key = (j, *(node for node in residuals if self._free(node)))
+        plane = self._fixed_planes.get(key)
+        if plane is None:
+            plane = self._planes(chunk, fixed, [np.zeros(self.idx.shape, dtype=np.uint8)], j)[0]
+            plane.flags.writeable = False
+            _remember(self._fixed_planes, key, plane, self._planes_cached)
         else:
             self._fixed_planes.move_to_end(key)  # least recently used goes first
-        fixed_set = set(fixed)
-        metric = [i for i in range(self.n_rules, len(self.tests)) if i not in fixed_set]
-        if metric:
-            planes = self._planes(chunk, metric, [p.copy() for p in planes])
-        return self._feasibility(chunk), planes
+        metric = [i for i in tests if i not in fixed]
+        return self._planes(chunk, metric, [plane.copy()], j)[0] if metric else plane
 
     def _free(self, node: ir.Node) -> bool:
         """Whether a residual test compares no metric (remembered per node)."""
@@ -306,22 +312,21 @@ class Enumerator:
         return free
 
     def _planes(
-        self, chunk: Chunk, tests: Iterable[int], planes: list[NDArray[np.uint8]] | None = None
+        self, chunk: Chunk, tests: Iterable[int], planes: list[NDArray[np.uint8]], first: int = 0
     ) -> list[NDArray[np.uint8]]:
-        """The byte planes with the failure bits of `tests` (constraints) set."""
-        if planes is None:
-            planes = [np.zeros(self.idx.shape, dtype=np.uint8) for _ in range(self.n_planes)]
+        """`planes` (plane `first` on) with the failure bits of `tests` (constraints) set."""
         shifted = np.empty(self.idx.shape, dtype=np.uint8)
         for i in tests:
             fail = self._fail(i, chunk)
             if fail is None:
                 continue
             k = i - self.n_rules
+            plane = planes[k // 8 - first]
             if fail.ndim == 0:
-                planes[k // 8] |= np.uint8(1 << (k % 8))
+                plane |= np.uint8(1 << (k % 8))
             else:
                 np.left_shift(fail.view(np.uint8), np.uint8(k % 8), out=shifted)
-                np.bitwise_or(planes[k // 8], shifted, out=planes[k // 8])
+                np.bitwise_or(plane, shifted, out=plane)
         return planes
 
     def feasible_index(self, chunk: Chunk) -> Index:
