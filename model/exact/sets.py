@@ -28,6 +28,7 @@ Index = NDArray[np.intp]
 Rows = NDArray[np.uint64]  # (sets, words): bit k of word i is constraint 64 i + k
 #: Per byte value, its 8 bits (column b: bit b), to turn histograms of bytes into bit counts.
 _BITS = ((np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1).astype(np.float64)
+_BIT = tuple(np.uint8(1 << b) for b in range(8))
 #: _HOLDS[v, u]: byte value v holds every bit of byte value u.
 _HOLDS = (np.arange(256)[:, None] & np.arange(256)[None, :]) == np.arange(256)[None, :]
 
@@ -221,6 +222,10 @@ def per_bit(
     out = np.zeros(-(-bits // 8) * 8, dtype=np.int64)
     weights = None if counts is None else counts.astype(np.float64)
     for byte in range(min(out.size // 8, columns.shape[0])):
+        if weights is None:  # one row each: counting bytes with the bit is cheaper
+            column = columns[byte]
+            out[8 * byte : 8 * byte + 8] = [np.count_nonzero(column & bit) for bit in _BIT]
+            continue
         histogram = np.bincount(columns[byte], weights=weights, minlength=256)
         out[8 * byte : 8 * byte + 8] = np.rint((histogram[:, None] * _BITS).sum(axis=0))
     return out[:bits]
