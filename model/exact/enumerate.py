@@ -42,7 +42,7 @@ Index = NDArray[np.intp]
 MAX_OPTIONS = 30
 LOW_BITS = 18
 CACHE_TABLES = 64
-CACHE_BYTES = 128 << 20  # failure planes of the tests without a metric, kept for reuse
+CACHE_BYTES = 32 << 20  # failure planes of constraints without a metric kept for reuse
 Progress = Callable[[int, int], None]
 
 
@@ -183,7 +183,9 @@ class Enumerator:
         self._candidates: OrderedDict[tuple[Any, ...], Index] = OrderedDict()
         self._metric_free: dict[ir.Node, bool] = {}
         self._fixed_planes: OrderedDict[tuple[Any, ...], NDArray[np.uint8]] = OrderedDict()
-        self._planes_cached = max(1, CACHE_BYTES >> self.low)  # planes that fit in CACHE_BYTES
+        # planes that fit in CACHE_BYTES (a quarter below 2^28 packages, where fewer repeat)
+        budget = CACHE_BYTES if self.chunks << self.low >= 2**28 else CACHE_BYTES // 4
+        self._planes_cached = max(1, budget >> self.low)
         self._shared_planes = [self._shared(j) for j in range(self.n_planes)]
         self._order = self._frontier_order() if self._presortable() else None
         if self._order is not None:
