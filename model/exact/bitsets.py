@@ -145,7 +145,7 @@ def minimal_pairwise(masks: Ints) -> NDArray[np.bool_]:
     keep = np.zeros(masks.size, dtype=np.bool_)
     sizes = np.bitwise_count(masks)
     found = np.zeros(0, dtype=np.uint64)
-    for size in np.unique(sizes):
+    for size in np.flatnonzero(np.bincount(sizes)):  # (np.unique would import numpy.ma)
         level = np.flatnonzero(sizes == size)
         for start in range(0, found.size, BLOCK):
             block = found[start : start + BLOCK][None, :]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,14 +32,17 @@ from .values import (
     finish,
     merge,
     partials,
+    table,
 )
 
 Bools = NDArray[np.bool_]
 Index = NDArray[np.intp]
-#: Exact enumeration stops here: 2^26 packages take seconds, each option more doubles it.
-MAX_OPTIONS = 26
+#: Exact enumeration stops here: 2^30 packages take seconds on two cores (under 10 s for the
+#: benchmark's scenarios, benchmarks/README.md), and each option more doubles it.
+MAX_OPTIONS = 30
 LOW_BITS = 18
 CACHE_TABLES = 64
+CACHE_BYTES = 32 << 20  # failure planes of constraints without a metric kept for reuse
 Progress = Callable[[int, int], None]
 
 
@@ -52,6 +55,8 @@ class Chunk:
         self.prefix = number << walker.low
         self._partials: dict[int, NDArray[Any]] = {}
         self._q: dict[int, Q] = {}
+        #: What decides feasibility here (see Enumerator.pattern); None: the metrics too.
+        self.pattern = walker.pattern(self.prefix)
         self.feasible, self.planes = walker.outcomes(self)
 
     def masks(self, index: Index) -> Ints:
@@ -106,7 +111,7 @@ def _noisy_or_compare(partial: Floats, constant: float, node: ir.MetricCmp) -> B
     if constant == 0.0:  # every package certainly at 1
         return np.full(partial.shape, _in_value_interval(1.0, low, high, node.op))
     # v >= low  <=>  p <= (1 - low) / c: the interval flips.
-    return _in_interval(-partial, -(1.0 - low) / constant, -(1.0 - high) / constant, node.op)
+    return _in_flipped(partial, -(1.0 - low) / constant, -(1.0 - high) / constant, node.op)
 
 
 def _value_interval(op: str, k: float) -> tuple[float, float]:
@@ -123,14 +128,15 @@ def _value_interval(op: str, k: float) -> tuple[float, float]:
     return bounds[0] / SCALE, bounds[1] / SCALE
 
 
-def _in_interval(x: Floats, low: float, high: float, op: str) -> Bools:
-    """x in [low, high), complemented for '!='."""
+def _in_flipped(p: Floats, low: float, high: float, op: str) -> Bools:
+    """-p in [low, high), complemented for '!=': decided on p itself (negation is exact),
+    so that no negated copy of the table is made."""
     if low == -np.inf:
-        inside = x < high
+        inside = p > -high
     elif high == np.inf:
-        inside = x >= low
+        inside = p <= -low
     else:
-        inside = (x >= low) & (x < high)
+        inside = (p <= -low) & (p > -high)
     result: Bools = ~inside if op == "!=" else inside
     return result
 
@@ -157,10 +163,9 @@ class Enumerator:
         self.n_planes = max(1, -(-len(compiled.constraints) // 8))
         self.tests: tuple[Test, ...] = compiled.rules + compiled.constraints
         self.n_rules = len(compiled.rules)
-        self.fails = tuple(ir.negate(t.ok) for t in self.tests)
+        self.fails = tuple(ir.inward(ir.negate(t.ok)) for t in self.tests)
         self.low_partials = [
-            partials(m, self.idx, bits=range(self.low), interactions=self._side(m, low=True))
-            for m in compiled.metrics
+            table(m, self.low, interactions=self._side(m, low=True)) for m in compiled.metrics
         ]
         prefixes = np.arange(self.chunks, dtype=np.uint64) << np.uint64(self.low)
         self.constants = [
@@ -173,6 +178,15 @@ class Enumerator:
         self._residuals: list[dict[int, ir.Node]] = [{} for _ in self.tests]
         self._high_masks = [_high_mask(node, self.low_mask) for node in self.fails]
         self._tables: OrderedDict[ir.Node, Bools] = OrderedDict()
+        self._feasible: OrderedDict[tuple[ir.Node, ...], Bools] = OrderedDict()
+        self._feasible_index: OrderedDict[tuple[ir.Node, ...], Index] = OrderedDict()
+        self._candidates: OrderedDict[tuple[Any, ...], Index] = OrderedDict()
+        self._metric_free: dict[ir.Node, bool] = {}
+        self._fixed_planes: OrderedDict[tuple[Any, ...], NDArray[np.uint8]] = OrderedDict()
+        # planes that fit in CACHE_BYTES (a quarter below 2^28 packages, where fewer repeat)
+        budget = CACHE_BYTES if self.chunks << self.low >= 2**28 else CACHE_BYTES // 4
+        self._planes_cached = max(1, budget >> self.low)
+        self._shared_planes = [self._shared(j) for j in range(self.n_planes)]
         self._order = self._frontier_order() if self._presortable() else None
         if self._order is not None:
             self._sorted_risk = self._risk_key()[self._order]
@@ -245,29 +259,103 @@ class Enumerator:
                 partial = add_term(spec.combine, partial, present, term)
         return partial
 
+    def pattern(self, prefix: int) -> tuple[ir.Node, ...] | None:
+        """The rules' residuals given the prefix: chunks with the same pattern have the same
+        feasible packages. None when a rule compares a metric (it depends on the chunk)."""
+        nodes = tuple(self._residual(i, prefix) for i in range(self.n_rules))
+        return nodes if all(self._free(node) for node in nodes) else None
+
     def outcomes(self, chunk: Chunk) -> tuple[Bools, list[NDArray[np.uint8]]]:
         """Feasibility and the failed-constraint bits of every package of a chunk.
 
         Failures are gathered in byte planes, plane j holding constraints 8j to 8j + 7: bytes
         are cheap to update, and only feasible packages are ever widened to 64-bit words.
+        Feasibility, and per plane the bits of the constraints that compare no metric, are
+        computed once per pattern of their residuals and shared by the chunks with it.
         """
-        feasible = np.ones(self.idx.shape, dtype=np.bool_)
-        planes = [np.zeros(self.idx.shape, dtype=np.uint8) for _ in range(self.n_planes)]
+        planes = [self._plane(chunk, j) for j in range(self.n_planes)]
+        return self._feasibility(chunk), planes
+
+    def _shared(self, plane: int) -> bool:
+        """Whether chunks will share the part of a plane that compares no metric: when the
+        high bits its constraints look at take fewer values than there are chunks."""
+        looked_at = 0
+        for i in range(
+            self.n_rules + 8 * plane, min(self.n_rules + 8 * plane + 8, len(self.tests))
+        ):
+            if not ir.has_metric(self.fails[i]):
+                looked_at |= self._high_masks[i]
+        return 1 << (looked_at >> self.low).bit_count() < self.chunks
+
+    def _plane(self, chunk: Chunk, j: int) -> NDArray[np.uint8]:
+        """Byte plane j of a chunk: the bits of its constraints without a metric taken from
+        the cache when chunks share them (per pattern of their residuals), then the limits."""
+        tests = range(self.n_rules + 8 * j, min(self.n_rules + 8 * j + 8, len(self.tests)))
+        if not self._shared_planes[j]:
+            return self._planes(chunk, tests, [np.zeros(self.idx.shape, dtype=np.uint8)], j)[0]
+        residuals = [self._residual(i, chunk.prefix) for i in tests]
+        fixed = [i for i, node in zip(tests, residuals, strict=True) if self._free(node)]
+        key = (j, *(node for node in residuals if self._free(node)))
+        plane = self._fixed_planes.get(key)
+        if plane is None:
+            plane = self._planes(chunk, fixed, [np.zeros(self.idx.shape, dtype=np.uint8)], j)[0]
+            plane.flags.writeable = False
+            _remember(self._fixed_planes, key, plane, self._planes_cached)
+        else:
+            self._fixed_planes.move_to_end(key)  # least recently used goes first
+        metric = [i for i in tests if i not in fixed]
+        return self._planes(chunk, metric, [plane.copy()], j)[0] if metric else plane
+
+    def _free(self, node: ir.Node) -> bool:
+        """Whether a residual test compares no metric (remembered per node)."""
+        free = self._metric_free.get(node)
+        if free is None:
+            free = self._metric_free[node] = not ir.has_metric(node)
+        return free
+
+    def _planes(
+        self, chunk: Chunk, tests: Iterable[int], planes: list[NDArray[np.uint8]], first: int = 0
+    ) -> list[NDArray[np.uint8]]:
+        """`planes` (plane `first` on) with the failure bits of `tests` (constraints) set."""
         shifted = np.empty(self.idx.shape, dtype=np.uint8)
-        for i in range(len(self.tests)):
+        for i in tests:
             fail = self._fail(i, chunk)
             if fail is None:
                 continue
-            if i < self.n_rules:
-                np.logical_and(feasible, ~fail, out=feasible)
-                continue
             k = i - self.n_rules
+            plane = planes[k // 8 - first]
             if fail.ndim == 0:
-                planes[k // 8] |= np.uint8(1 << (k % 8))
+                plane |= np.uint8(1 << (k % 8))
             else:
                 np.left_shift(fail.view(np.uint8), np.uint8(k % 8), out=shifted)
-                np.bitwise_or(planes[k // 8], shifted, out=planes[k // 8])
-        return feasible, planes
+                np.bitwise_or(plane, shifted, out=plane)
+        return planes
+
+    def feasible_index(self, chunk: Chunk) -> Index:
+        """Indices of the chunk's feasible packages (once per feasibility pattern)."""
+        found = None if chunk.pattern is None else self._feasible_index.get(chunk.pattern)
+        if found is None:
+            found = np.flatnonzero(chunk.feasible)
+            if chunk.pattern is not None:
+                found.flags.writeable = False
+                _remember(self._feasible_index, chunk.pattern, found)
+        return found
+
+    def _feasibility(self, chunk: Chunk) -> Bools:
+        """Which packages of the chunk pass every rule (shared by the chunks of a pattern)."""
+        key = chunk.pattern
+        found = None if key is None else self._feasible.get(key)
+        if found is not None:
+            return found
+        feasible = np.ones(self.idx.shape, dtype=np.bool_)
+        for i in range(self.n_rules):
+            fail = self._fail(i, chunk)
+            if fail is not None:
+                np.logical_and(feasible, ~fail, out=feasible)
+        feasible.flags.writeable = False
+        if key is not None:
+            _remember(self._feasible, key, feasible)
+        return feasible
 
     def _fail(self, i: int, chunk: Chunk) -> Bools | None:
         """Which packages of the chunk fail test i (None: none do)."""
@@ -279,9 +367,7 @@ class Enumerator:
         table = self._tables.get(node)
         if table is None:
             table = ir.vector(node, self.idx)
-            self._tables[node] = table
-            if len(self._tables) > CACHE_TABLES:
-                self._tables.popitem(last=False)
+            _remember(self._tables, node, table)
         return table
 
     def _residual(self, i: int, prefix: int) -> ir.Node:
@@ -333,23 +419,52 @@ class Enumerator:
 
     def frontier(self, chunk: Chunk) -> Index:
         """Indices of the chunk's feasible packages that no other of them dominates."""
-        if self._order is None:
-            candidates = np.flatnonzero(chunk.feasible)
-        else:
-            # In benefit order, a package is dominated when an earlier feasible one has a
-            # better risk by more than a grid step; the rest are candidates, checked exactly.
-            feasible = chunk.feasible[self._order]
-            lowest = _lowest(self._sorted_risk.dtype)
-            risk = np.where(feasible, self._sorted_risk, lowest)
-            best_before = np.empty_like(risk)
-            best_before[0] = lowest
-            np.maximum.accumulate(risk[:-1], out=best_before[1:])
-            slack = self._risk_slack(chunk)
-            if slack:
-                best_before = best_before - slack
-            candidates = self._order[np.flatnonzero(feasible & (risk >= best_before))]
+        candidates = self._frontier_candidates(chunk)
         bq, rq = self.axes(chunk, candidates)
         return candidates[exact_frontier(np.arange(candidates.size), bq, rq)]
+
+    def _frontier_candidates(self, chunk: Chunk) -> Index:
+        """Feasible packages that may be on the chunk's frontier (a superset), in benefit order.
+
+        Computed once per feasibility pattern and slack class: a larger slack keeps more
+        candidates, so the class's largest slack serves every chunk in it.
+        """
+        if self._order is None:
+            return np.flatnonzero(chunk.feasible)
+        slack = self._risk_slack(chunk)
+        level: float = slack
+        if 0.0 < slack < np.inf:  # noisy-or: classes by powers of two, each at its top
+            level = math.ceil(math.log2(slack))
+            slack = math.ldexp(1.0, int(level))
+        key = (chunk.pattern, level)
+        found = None if chunk.pattern is None else self._candidates.get(key)
+        if found is None:
+            found = self._staircase(chunk.feasible, slack)
+            if chunk.pattern is not None:
+                _remember(self._candidates, key, found)
+        return found
+
+    def _staircase(self, feasible: Bools, slack: float) -> Index:
+        """In benefit order, drop a package when an earlier feasible one has a better risk
+        by more than `slack`: it is dominated. The rest are candidates, checked exactly."""
+        assert self._order is not None
+        in_order = feasible[self._order]
+        lowest = _lowest(self._sorted_risk.dtype)
+        risk = np.where(in_order, self._sorted_risk, lowest)
+        best_before = np.empty_like(risk)
+        best_before[0] = lowest
+        np.maximum.accumulate(risk[:-1], out=best_before[1:])
+        if slack:
+            best_before = best_before - slack
+        found: Index = self._order[np.flatnonzero(in_order & (risk >= best_before))]
+        return found
+
+
+def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int = CACHE_TABLES) -> None:
+    """Keep `value` under `key`, forgetting the oldest entry past `size` entries."""
+    cache[key] = value
+    if len(cache) > size:
+        cache.popitem(last=False)
 
 
 def exact_frontier(index: Index, bq: Q, rq: Q) -> Index:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import PackageError, did_you_mean
+from ..errors import PackageError, TooLargeError, did_you_mean
 from ..format.schema import Scenario
 from .bitsets import minimal_members
 from .compile import CompiledScenario, compile_scenario
@@ -35,13 +35,17 @@ from .results import (
     Verdict,
 )
 from .sets import SetCounts, chunk_sets
-from .values import SCALE, Ints, q_scalar, values
+from .values import SCALE, Ints, Q, q_scalar, values
 from .verdicts import Batch, TradeOffList, grid_values, package_list
 from .workers import can_fork, run_shares
 
 BLOCK = 1024
 #: Fewer packages than this and the pass stays in one process whatever `jobs` says.
 PARALLEL_FROM = 2**21
+#: More acceptable packages (or frontier candidates) than this and evaluation stops: each is
+#: ranked and listed, in arrays of 8 bytes per package (several GB at this bound). Every
+#: scenario of up to 26 options (2^26 packages) is below it.
+MAX_LISTED = 2**26
 
 
 @dataclass
@@ -64,6 +68,26 @@ class _Share:
     feasible: int = 0
     acceptable: list[Ints] = field(default_factory=list)
     frontier: list[Ints] = field(default_factory=list)  # each chunk's frontier
+    listed: list[int] = field(default_factory=lambda: [0, 0])  # acceptable, frontier
+
+    def keep(self, compiled: CompiledScenario, acceptable: Ints, frontier: Ints) -> None:
+        """Keep a chunk's acceptable and frontier packages, within MAX_LISTED."""
+        self.acceptable.append(acceptable)
+        self.frontier.append(frontier)
+        self.listed[0] += int(acceptable.size)
+        self.listed[1] += int(frontier.size)
+        check_listed(compiled, *self.listed)
+
+
+def check_listed(compiled: CompiledScenario, acceptable: int, frontier: int) -> None:
+    """Refuse (TooLargeError) a scenario with more packages to list than memory allows."""
+    for count, what in ((acceptable, "acceptable packages"), (frontier, "frontier candidates")):
+        if count > MAX_LISTED:
+            raise TooLargeError(
+                f"scenario '{compiled.scenario.id}' has more than {MAX_LISTED:,} {what} "
+                f"(of 2^{compiled.n} packages): too many to rank and list in memory; add "
+                "constraints or metric values, or use fewer options"
+            )
 
 
 def scenario_hash(scenario: Scenario) -> str:
@@ -78,7 +102,8 @@ def evaluate(scenario: Scenario, *, progress: Progress | None = None, jobs: int 
     With `jobs` > 1 the chunks are shared among that many worker processes, forked (see
     workers.py), when the scenario is large enough for it to pay (`workers_for`); the result
     is the same, byte for byte.
-    Raises TooLargeError above enumerate.MAX_OPTIONS options.
+    Raises TooLargeError above enumerate.MAX_OPTIONS options, and with more than MAX_LISTED
+    acceptable packages or frontier candidates.
     """
     compiled = compile_scenario(scenario)
     walker = Enumerator(compiled)
@@ -115,11 +140,11 @@ def _walk(walker: Enumerator, numbers: list[int], progress: Progress | None) -> 
     """Walk the chunks `numbers` in that order, keeping what the reports need from them."""
     share = _Share(_set_counts(walker.c), ConcessionSearch(walker.c))
     for chunk in walker.walk(progress, order=numbers):
-        share.feasible += int(np.count_nonzero(chunk.feasible))
-        share.acceptable.append(chunk.masks(_acceptable(chunk)))
+        where = walker.feasible_index(chunk)
+        share.feasible += int(where.size)
         front = walker.frontier(chunk)
-        share.frontier.append(chunk.masks(front))
-        sets = chunk_sets(chunk.planes, chunk.feasible)
+        share.keep(walker.c, chunk.masks(_acceptable(chunk)), chunk.masks(front))
+        sets = chunk_sets(chunk.planes, chunk.feasible, where)
         share.sets.add(sets)
         share.search.visit(chunk, sets, walker.best_benefit(chunk, front))
     return share
@@ -131,6 +156,8 @@ def _merged(walker: Enumerator, shares: list[_Share]) -> _Pass:
     Acceptable and frontier packages are ranked later by a total order, and each failure
     set keeps its package of least key: nothing depends on how the chunks were shared.
     """
+    listed = [sum(share.listed[k] for share in shares) for k in range(2)]
+    check_listed(walker.c, *listed)
     first = shares[0]
     for share in shares[1:]:
         first.sets.absorb(share.sets)
@@ -174,9 +201,8 @@ def _global_frontier(compiled: CompiledScenario, masks: Ints) -> Ints:
 
 
 def _evaluation(compiled: CompiledScenario, walker: Enumerator, tally: _Pass) -> Evaluation:
-    acceptable = np.concatenate(tally.acceptable)
-    acceptable = acceptable[rank_order(compiled, acceptable)]
-    minimal = acceptable[_minimal_mask(acceptable)]
+    acceptable, grid = _ranked(compiled, np.concatenate(tally.acceptable))
+    minimal = _minimal_mask(acceptable)
     frontier = tally.frontier[rank_order(compiled, tally.frontier)]
     scenario = compiled.scenario
     return Evaluation(
@@ -188,14 +214,38 @@ def _evaluation(compiled: CompiledScenario, walker: Enumerator, tally: _Pass) ->
         counts=Counts(
             compiled.n, len(compiled.actors), 1 << compiled.n, tally.feasible, int(acceptable.size)
         ),
-        acceptable=package_list(compiled, acceptable),
-        minimal=package_list(compiled, minimal),
+        acceptable=package_list(compiled, acceptable, grid),
+        minimal=package_list(compiled, acceptable[minimal], grid[minimal]),
         frontier=_frontier(compiled, frontier, acceptable),
         tradeoffs=_tradeoffs(compiled, frontier),
         blocks=_blocks(compiled, tally.sets),
         constraint_fails=_constraint_fails(compiled, tally.sets),
         concessions=_concessions(compiled, tally),
     )
+
+
+def _ranked(compiled: CompiledScenario, masks: Ints) -> tuple[Ints, Q]:
+    """Packages in rank order, with their metrics on the grid (computed once for both)."""
+    grid = grid_values(compiled, masks)
+    benefit, risk, size, later = rank_keys(
+        compiled, masks, grid[:, compiled.benefit], grid[:, compiled.risk]
+    )
+    # (size, later) as one key: size above the n bits of `later` (its reversed positions,
+    # complemented), so one sort key less and the same order
+    full = np.uint64((1 << compiled.n) - 1)
+    tail = (size.astype(np.uint64) << np.uint64(compiled.n)) | (later.astype(np.uint64) & full)
+    order = np.lexsort((tail, risk, benefit))
+    return masks[order], grid[order]
+
+
+def _member(masks: Ints, pool: Ints) -> NDArray[np.bool_]:
+    """Whether each mask is in the pool (by a sorted copy of the pool)."""
+    if masks.size == 0 or pool.size == 0:
+        return np.zeros(masks.size, dtype=np.bool_)
+    ordered = np.sort(pool)
+    at = np.minimum(np.searchsorted(ordered, masks), ordered.size - 1)
+    found: NDArray[np.bool_] = ordered[at] == masks
+    return found
 
 
 def _minimal_mask(ranked: Ints) -> NDArray[np.bool_]:
@@ -214,7 +264,7 @@ def _frontier(compiled: CompiledScenario, ranked: Ints, acceptable: Ints) -> Fro
     changed = np.any(on_axes[1:] != on_axes[:-1], axis=1)  # compared on the grid, exactly
     starts = np.flatnonzero(np.concatenate(([ranked.size > 0], changed)))
     packages = package_list(compiled, ranked, grid)
-    return Frontier(packages, np.isin(ranked, acceptable), starts, axes)
+    return Frontier(packages, _member(ranked, acceptable), starts, axes)
 
 
 def _tradeoffs(compiled: CompiledScenario, ranked: Ints) -> TradeOffList:

@@ -96,6 +96,33 @@ def negate(node: Node) -> Node:
     return Not(node)
 
 
+#: The comparison that holds exactly when `op` does not (on the grid, and as value intervals).
+FLIP = {"<=": ">", "<": ">=", ">=": "<", ">": "<=", "==": "!=", "!=": "=="}
+
+
+def inward(node: Node) -> Node:
+    """The same test with negations moved onto metric comparisons (De Morgan), where they
+    become the opposite comparison: one pass over a table instead of a comparison and a `not`.
+    Parts without a metric are left as they are."""
+    if not has_metric(node):
+        return node
+    match node:
+        case Not(MetricCmp(metric, op, grid)):
+            return MetricCmp(metric, FLIP[op], grid)
+        case Not(Not(operand)):
+            return inward(operand)
+        case Not(All(items)):
+            return Any_(tuple(inward(negate(i)) for i in items))
+        case Not(Any_(items)):
+            return All(tuple(inward(negate(i)) for i in items))
+        case All(items):
+            return All(tuple(inward(i) for i in items))
+        case Any_(items):
+            return Any_(tuple(inward(i) for i in items))
+        case _:
+            return node
+
+
 def all_of(items: tuple[Node, ...]) -> Node:
     """Conjunction, folding constants."""
     kept = tuple(i for i in items if i != TRUE)

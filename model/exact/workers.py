@@ -4,7 +4,8 @@ Used by the enumeration pass to walk its chunks on every core. Workers are forke
 only: the parent's compiled scenario is there already, nothing is pickled on the way in);
 each sends a tick per unit done, then its result or the exception that stopped it. The
 parent re-raises a worker's exception, and on any error or interrupt stops every worker,
-so a command never hangs on a dead or stuck one. Workers ignore Ctrl-C: the parent gets it.
+so a command never hangs on a dead or stuck one. Workers ignore Ctrl-C: the parent gets it;
+a worker whose parent was killed outright stops at its next tick.
 
 Forking is safe while no other thread of the parent holds a lock: the command line starts
 none (its progress bar redraws on updates, not from a thread of its own). NumPy's OpenBLAS
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -129,8 +131,17 @@ def run_shares(
 def _child(work: Callable[[Any, Tick], Any], share: Any, pipe: Connection) -> None:
     """In the worker: do the work, sending ticks, then the result or the error (never print)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def tick() -> None:
+        # A parent killed outright (SIGKILL, a benchmark's timeout) cannot stop its workers,
+        # and a pipe that another worker also holds open never breaks: stop at the next tick.
+        if os.getppid() != parent:
+            os._exit(1)
+        pipe.send((_TICK, None))
+
     try:
-        result = work(share, lambda: pipe.send((_TICK, None)))
+        result = work(share, tick)
         message: tuple[str, Any] = (_DONE, result)
     except BaseException as error:  # every failure goes to the parent, which raises it
         message = (_FAILED, error)

@@ -157,16 +157,16 @@ def test_two_files_too_large_are_both_reported(
     run: Run, make_big: Callable[[int], Path], small: Path
 ) -> None:
     """Each refusal is printed, as `FILE: message`; the first no longer hides the second."""
-    old, new = make_big(27), make_big(28)
+    old, new = make_big(31), make_big(32)
     result = run("diff", old, new)
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"{old}: scenario 'big-27' has 27 options, so 2^27 packages: "
-        "exact enumeration stops at 26 options",
-        f"{new}: scenario 'big-28' has 28 options, so 2^28 packages: "
-        "exact enumeration stops at 26 options",
+        f"{old}: scenario 'big-31' has 31 options, so 2^31 packages: "
+        "exact enumeration stops at 30 options",
+        f"{new}: scenario 'big-32' has 32 options, so 2^32 packages: "
+        "exact enumeration stops at 30 options",
     ]
     one = run("diff", small, new)
     assert (one.exit_code, one.stdout) == (2, "")
-    assert one.stderr.startswith(f"{new}: scenario 'big-28' has 28 options")
+    assert one.stderr.startswith(f"{new}: scenario 'big-32' has 32 options")

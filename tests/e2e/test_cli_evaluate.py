@@ -209,14 +209,14 @@ def test_pattern_matching_nothing_stops_before_any_work(run: Run, tmp_path: Path
 def test_too_large_scenario_is_refused_with_a_message(
     run: Run, make_big: Callable[[int], Path], small: Path
 ) -> None:
-    big = make_big(27)
+    big = make_big(31)
     result = run("evaluate", big, small, "-f", "json")
     assert result.exit_code == 2
-    assert re.match(rf"{re.escape(str(big))}: scenario 'big-27' has 27 options", result.stderr)
+    assert re.match(rf"{re.escape(str(big))}: scenario 'big-31' has 31 options", result.stderr)
     entry = _json(result)["files"][0]
     assert entry["ok"] is False
     assert entry["errors"][0]["line"] is None
-    assert "27 options" in entry["errors"][0]["message"]
+    assert "31 options" in entry["errors"][0]["message"]
     assert _json(result)["files"][1]["ok"] is True
 
 

@@ -6,12 +6,14 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from generated import labels_only
 
 from guarantees.cli import render_json
 from guarantees.model import load, loads
 from guarantees.model.exact.evaluate import evaluate
+from guarantees.model.exact.results import PackageList, materialize
 
 ROOT = Path(__file__).resolve().parents[3]
 SCENARIOS = [
@@ -60,3 +62,33 @@ def test_writing_every_tied_package_holds_none_of_them_whole() -> None:
         tracemalloc.stop()
     assert size > 5_000_000
     assert peak < size / 2
+
+
+@pytest.mark.parametrize("top", [None, 2])
+@pytest.mark.parametrize(
+    "text",
+    [*(p.read_text(encoding="utf-8") for p in SCENARIOS), labels_only(9)],
+    ids=[*(p.stem for p in SCENARIOS), "ties"],
+)
+def test_packages_written_from_their_arrays_are_the_encoders_text(
+    text: str, top: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Byte for byte the text of `json.dumps(indent=2)`, across pieces and batches."""
+    monkeypatch.setattr(render_json, "PIECE", 100)
+    monkeypatch.setattr(render_json, "BATCH", 3)
+    result = evaluate(loads(text))
+    entry = render_json.ok_entry("s.yaml", result, top=top)
+    expected = render_json.dumps({"files": [materialize(entry)]})
+    assert _written({"files": [render_json.ok_entry("s.yaml", result, top=top)]}) == expected
+    assert expected == render_json.dumps(
+        {"files": [{"file": "s.yaml", "ok": True, "result": result.to_json(top=top)}]}
+    )
+
+
+def test_a_value_the_encoder_refuses_is_refused_the_same_way() -> None:
+    packages = PackageList(("a", "b"), np.array([1, 3], dtype=np.uint64), ("m",),
+                           np.array([[0.5], [np.nan]]))  # fmt: skip
+    with pytest.raises(ValueError, match="Out of range float values are not JSON compliant"):
+        _written({"x": render_json.PackageItems(packages)})
+    with pytest.raises(ValueError, match="Out of range float values are not JSON compliant"):
+        render_json.dumps({"x": [p.to_json() for p in packages]})

@@ -105,3 +105,15 @@ def test_the_file_is_split_into_lines_once(monkeypatch: pytest.MonkeyPatch) -> N
     issues = caught.value.issues
     assert [(i.line, i.col) for i in issues] == [(11 + k, 27) for k in range(50)]
     assert len(calls) == 1
+
+
+def test_more_packages_to_list_than_memory_allows_is_refused() -> None:
+    """Every package acceptable and tied: past MAX_LISTED the pass stops with a message
+    rather than ranking lists that do not fit in memory (at 30 options, 2^30 of them)."""
+    solver = importlib.import_module("guarantees.model.exact.evaluate")
+    scenario = loads(labels_only(12))
+    assert len(evaluate(scenario).acceptable) == 4096
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(solver, "MAX_LISTED", 4095)
+        with pytest.raises(TooLargeError, match=r"more than 4,095 acceptable packages \(of 2\^12"):
+            solver.evaluate(scenario)

@@ -185,5 +185,5 @@ def test_limit_lines_on_the_trade_off_axes_only() -> None:
 
 
 def test_too_many_options_is_refused() -> None:
-    with pytest.raises(TooLargeError, match="27 options"):
-        package_points(loads(_many(27)))
+    with pytest.raises(TooLargeError, match="31 options"):
+        package_points(loads(_many(31)))

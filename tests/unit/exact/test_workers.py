@@ -8,8 +8,11 @@ import importlib
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import FrameType
 
 import pytest
@@ -139,3 +142,44 @@ def test_a_worker_that_exits_early_is_an_error() -> None:
 
     with pytest.raises(WorkerError, match=r"exited \(3\) before it finished"):
         run_shares(work, [0])
+
+
+KILLED_PARENT = """
+import os, sys, time
+from pathlib import Path
+from guarantees.model.exact.workers import run_shares
+
+def work(share, tick):
+    Path(sys.argv[1], str(os.getpid())).touch()
+    for _ in range(400):  # 20 s unless stopped
+        time.sleep(0.05)
+        tick()
+    return share
+
+run_shares(work, [1, 2])
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether a process exists and is not a zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def test_workers_of_a_parent_killed_outright_stop(tmp_path: Path) -> None:
+    """SIGKILL gives the parent no chance to stop its workers: they stop by themselves."""
+    parent = subprocess.Popen([sys.executable, "-c", KILLED_PARENT, str(tmp_path)])
+    deadline = time.monotonic() + 30
+    while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pids = [int(p.name) for p in tmp_path.iterdir()]
+    assert len(pids) == 2
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(pid) for pid in pids)
