@@ -17,8 +17,8 @@ from guarantees.cli.errors import EXIT_INVALID, CheckedGroup, fail, print_issues
 from guarantees.cli.escape import one_line
 from guarantees.cli.formats import Format
 
-#: Draws of the short robustness section of `evaluate` (about 0.1 s for a shipped scenario).
-SUMMARY_SAMPLES = 1000
+#: Draws of the robustness parts of evaluate, explain, diff, frontier --plot and report.
+SAMPLES = 1000
 
 app = typer.Typer(
     cls=CheckedGroup,  # every command: errors as messages, standard output checked at the end
@@ -60,6 +60,17 @@ ForceOpt = Annotated[
 QuietOpt = Annotated[
     bool,
     typer.Option("--quiet", "-q", help="Do not say on standard error which files were written."),
+]
+SamplesOpt = Annotated[
+    int,
+    typer.Option(
+        "--samples",
+        "-n",
+        min=0,
+        metavar="N",
+        help="Draws of the uncertain values for the robustness part of the answer (0: none; "
+        "`guarantees robustness` says more).",
+    ),
 ]
 SeedOpt = Annotated[
     int,
@@ -145,22 +156,13 @@ def evaluate(
     force: ForceOpt = False,
     jobs: JobsOpt = None,
     quiet: QuietOpt = False,
-    samples: Annotated[
-        int,
-        typer.Option(
-            "--samples",
-            "-n",
-            min=0,
-            metavar="N",
-            help="Draws of the uncertain values for the short robustness section (0: none; "
-            "`guarantees robustness` says more).",
-        ),
-    ] = SUMMARY_SAMPLES,
+    samples: SamplesOpt = SAMPLES,
     seed: SeedOpt = 1,
 ) -> None:
     """Acceptable packages, frontier, trade-offs, blocks and concessions of each file, and
     how likely a deal is across the file's uncertain values."""
-    from guarantees.cli.evaluate_command import Draws, run_evaluate
+    from guarantees.cli.draws import Draws
+    from guarantees.cli.evaluate_command import run_evaluate
 
     ok = run_evaluate(
         _expand(files),
@@ -242,11 +244,15 @@ def explain(
         ),
     ],
     fmt: FormatOpt = Format.table,
+    samples: SamplesOpt = SAMPLES,
+    seed: SeedOpt = 1,
 ) -> None:
-    """Every actor's verdict on one package, with each failed constraint, note and source."""
+    """Every actor's verdict on one package, with each failed constraint, note and source,
+    and how often the package is acceptable across the file's uncertain values."""
+    from guarantees.cli.draws import Draws
     from guarantees.cli.explain_command import run_explain
 
-    run_explain(file, package, fmt)
+    run_explain(file, package, fmt, Draws(samples, seed))
 
 
 @app.command()
@@ -277,11 +283,24 @@ def frontier(
     ] = False,
     jobs: JobsOpt = None,
     quiet: QuietOpt = False,
+    samples: SamplesOpt = SAMPLES,
+    seed: SeedOpt = 1,
 ) -> None:
-    """The frontier and the trade-offs of a file; with --plot, the trade-off picture."""
+    """The frontier and the trade-offs of a file; with --plot, the trade-off picture, each
+    package acceptable in some draw of the uncertain values ringed by how often."""
+    from guarantees.cli.draws import Draws
     from guarantees.cli.frontier_command import run_frontier
 
-    run_frontier(file, fmt, top=top, plot=plot, force=force, jobs=jobs, quiet=quiet)
+    run_frontier(
+        file,
+        fmt,
+        top=top,
+        plot=plot,
+        force=force,
+        jobs=jobs,
+        quiet=quiet,
+        draws=Draws(samples, seed),
+    )
 
 
 @app.command()
@@ -336,11 +355,16 @@ def report(
     force: ForceOpt = False,
     jobs: JobsOpt = None,
     quiet: QuietOpt = False,
+    samples: SamplesOpt = SAMPLES,
+    seed: SeedOpt = 1,
 ) -> None:
-    """A self-contained HTML handout: summary, results, the trade-off picture, sources."""
+    """A self-contained HTML handout: summary, results, the trade-off picture, robustness,
+    sources."""
+    from guarantees.cli.draws import Draws
     from guarantees.cli.report_html import run_report
 
-    run_report(file, output, top=top, force=force, jobs=jobs, quiet=quiet)
+    draws = Draws(samples, seed, jobs)
+    run_report(file, output, top=top, force=force, jobs=jobs, quiet=quiet, draws=draws)
 
 
 @app.command()

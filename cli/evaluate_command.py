@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from guarantees.cli import render_json
+from guarantees.cli.draws import NO_DRAWS, Draws, summary_of
 from guarantees.cli.errors import print_file_error, print_issues
 from guarantees.cli.files import load_file
 from guarantees.cli.formats import Format
 from guarantees.cli.output import Sink
-from guarantees.cli.progress import default_jobs, evaluate_with_progress
+from guarantees.cli.progress import evaluate_with_progress
 from guarantees.model.errors import GuaranteesError, Issue
 from guarantees.model.exact.results import Evaluation
 from guarantees.model.format.schema import Scenario
@@ -24,14 +25,6 @@ from guarantees.model.robustness.results import Summary
 
 #: How many entries of each list the table and Markdown views show without --top.
 DEFAULT_TOP = 5
-
-
-@dataclass(frozen=True)
-class Draws:
-    """How the short robustness section samples: `samples` draws (0: no section), a seed."""
-
-    samples: int = 0
-    seed: int = 1
 
 
 @dataclass(frozen=True)
@@ -47,7 +40,7 @@ class Outcome:
     summary_note: str | None = None  # why it was not, when the scenario has uncertain values
 
 
-def evaluate_file(file: str, jobs: int | None = None, draws: Draws = Draws()) -> Outcome:
+def evaluate_file(file: str, jobs: int | None = None, draws: Draws = NO_DRAWS) -> Outcome:
     """Load and evaluate one file, printing its problems on stderr instead of stopping."""
     loaded = load_file(file)
     if loaded.scenario is None:
@@ -59,26 +52,8 @@ def evaluate_file(file: str, jobs: int | None = None, draws: Draws = Draws()) ->
     except GuaranteesError as error:
         print_file_error(file, str(error))
         return Outcome(file, scenario, message=str(error))
-    summary, note = _summary(scenario, draws, jobs)
+    summary, note = summary_of(scenario, Draws(draws.samples, draws.seed, jobs))
     return Outcome(file, scenario, result, summary=summary, summary_note=note)
-
-
-def _summary(
-    scenario: Scenario, draws: Draws, jobs: int | None
-) -> tuple[Summary | None, str | None]:
-    """The robustness section, or why there is none (None: no uncertain value, or off)."""
-    from guarantees.model.robustness.analyse import MAX_OPTIONS, summary
-    from guarantees.model.robustness.sampling import slots
-
-    if draws.samples == 0 or not slots(scenario):
-        return None, None
-    if len(scenario.options) > MAX_OPTIONS:
-        return None, (
-            f"Not computed: the robustness analysis stops at {MAX_OPTIONS} options "
-            f"({len(scenario.options)} here)."
-        )
-    workers = default_jobs() if jobs is None else jobs
-    return summary(scenario, samples=draws.samples, seed=draws.seed, jobs=workers), None
 
 
 def run_evaluate(
@@ -90,7 +65,7 @@ def run_evaluate(
     force: bool,
     jobs: int | None = None,
     quiet: bool = False,
-    draws: Draws = Draws(),
+    draws: Draws = NO_DRAWS,
 ) -> bool:
     """Evaluate every file and write the chosen view; True when every file went through."""
     sink = Sink(output, force=force, quiet=quiet)

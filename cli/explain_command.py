@@ -6,8 +6,10 @@ the empty package. Unknown ids are the model's PackageError, with a "did you mea
 
 from __future__ import annotations
 
+from guarantees.cli.draws import NO_DRAWS, Draws, package_of
 from guarantees.cli.formats import Format
 from guarantees.cli.output import Sink
+from guarantees.cli.report_robustness import package_section
 from guarantees.model.exact.evaluate import explain
 from guarantees.model.format.load import load
 
@@ -17,20 +19,23 @@ def parse_package(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def run_explain(file: str, package: str, fmt: Format) -> None:
+def run_explain(file: str, package: str, fmt: Format, draws: Draws = NO_DRAWS) -> None:
     """Load, explain and print in the chosen format (errors propagate to the caller)."""
     scenario = load(file, display=file)
     result = explain(scenario, parse_package(package))
+    chance, note = package_of(scenario, result.package.options, draws)
     sink = Sink()
     if fmt is Format.json:
         from guarantees.cli.render_json import explain_document
 
-        sink.text(explain_document(file, scenario, result))
+        sink.text(explain_document(file, scenario, result, chance))
         return
     from guarantees.cli.report_explain import explanation_report
     from guarantees.cli.report_stability import package_stability, with_section
 
     report = explanation_report(file, scenario, result)
+    if chance is not None or note is not None:
+        report = with_section(report, package_section(chance, note))
     report = with_section(report, package_stability(scenario, parse_package(package)))
     if fmt is Format.markdown:
         from guarantees.cli.render_markdown import report_markdown

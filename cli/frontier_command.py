@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from guarantees.cli.draws import NO_DRAWS, Draws, robustness_of
 from guarantees.cli.figures import image_format, require_matplotlib
 from guarantees.cli.formats import Format
 from guarantees.cli.output import Sink, announce, refuse_overwrite, write_new
@@ -43,8 +44,10 @@ def run_frontier(
     force: bool,
     jobs: int | None = None,
     quiet: bool = False,
+    draws: Draws = NO_DRAWS,
 ) -> None:
-    """Load and evaluate one file, print its frontier, and draw it if asked."""
+    """Load and evaluate one file, print its frontier, and draw it if asked (with the
+    robustness layer when its uncertain values are sampled)."""
     if plot is not None:
         image_format(plot)
         require_matplotlib("--plot")
@@ -53,8 +56,21 @@ def run_frontier(
     result = evaluate_with_progress(file, scenario, jobs)
     _print(file, scenario, result, fmt, top)
     if plot is not None:
-        write_plot(plot, scenario, result, force=force, progress=shows_progress(scenario))
+        layers = chance_layers(scenario, Draws(draws.samples, draws.seed, jobs))
+        progress = shows_progress(scenario)
+        write_plot(plot, scenario, result, force=force, progress=progress, layers=layers)
         announce(plot, quiet=quiet)
+
+
+def chance_layers(scenario: Scenario, draws: Draws) -> list[Layer]:
+    """The robustness layer of the picture, when the scenario's values are sampled."""
+    found, _ = robustness_of(scenario, draws)
+    if found is None:
+        return []
+    from guarantees.cli.plot_robustness import ChanceLayer
+    from guarantees.model.robustness.points import chance_points
+
+    return [ChanceLayer(chance_points(scenario, found))]
 
 
 def _print(file: str, scenario: Scenario, result: Evaluation, fmt: Format, top: int | None) -> None:

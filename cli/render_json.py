@@ -29,6 +29,7 @@ from guarantees.model.exact.results import (
     PackageList,
 )
 from guarantees.model.format.schema import Scenario
+from guarantees.model.robustness.results import PackageRobustness
 
 EVALUATE_SCHEMA = "guarantees.evaluate/1"
 EXPLAIN_SCHEMA = "guarantees.explain/1"
@@ -260,11 +261,23 @@ def write_evaluate_document(entries: list[dict[str, Any]], emit: Callable[[str],
     write({"schema": EVALUATE_SCHEMA, "files": entries}, emit)
 
 
-def explain_document(file: str, scenario: Scenario, result: Explanation) -> str:
-    """The `guarantees.explain/1` document: the explanation and the sources it cites."""
+def explain_document(
+    file: str,
+    scenario: Scenario,
+    result: Explanation,
+    chance: PackageRobustness | None = None,
+) -> str:
+    """The `guarantees.explain/1` document: the explanation, the sources it cites, and the
+    package across the draws of the uncertain values (`null` when not sampled)."""
     cited = [f.constraint.source for f in result.broken_rules]
     cited += [f.constraint.source for v in result.verdicts for f in v.failures]
     sources = {s: scenario.sources[s] for s in dict.fromkeys(cited) if s in scenario.sources}
     return dumps(
-        {"schema": EXPLAIN_SCHEMA, "file": file, "result": result.to_json(), "sources": sources}
+        {
+            "schema": EXPLAIN_SCHEMA,
+            "file": file,
+            "result": result.to_json(),
+            "sources": sources,
+            "robustness": None if chance is None else chance.to_json(),
+        }
     )

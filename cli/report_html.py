@@ -18,14 +18,18 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING
 
+from guarantees.cli.draws import NO_DRAWS, Draws, robustness_of
 from guarantees.cli.figures import require_matplotlib
 from guarantees.cli.output import announce, refuse_overwrite, write_new
+from guarantees.cli.plot_robustness import ChanceLayer
 from guarantees.cli.progress import evaluate_with_progress, progress_bar, shows_progress
 from guarantees.cli.render_html import section_html, text
 from guarantees.cli.report import Column, Section, Table, metric_header, plural, source_text
+from guarantees.cli.report_robustness import summary_section
 from guarantees.model.exact.results import ConstraintRef, Evaluation
 from guarantees.model.format.load import load
 from guarantees.model.format.schema import Scenario
+from guarantees.model.robustness.points import chance_points
 
 if TYPE_CHECKING:
     from guarantees.cli.plot import Layer
@@ -42,18 +46,25 @@ def run_report(
     force: bool,
     jobs: int | None = None,
     quiet: bool = False,
+    draws: Draws = NO_DRAWS,
 ) -> None:
-    """Evaluate and draw one file and write its HTML handout to a new file."""
+    """Evaluate and draw one file and write its HTML handout to a new file (with the
+    robustness layer and section when its uncertain values are sampled)."""
     require_matplotlib("report")
     refuse_overwrite(output, force=force)
     scenario = load(file, display=file)
     result = evaluate_with_progress(file, scenario, jobs)
-    svg, held_back = picture(scenario, result, progress=shows_progress(scenario))
+    found, note = robustness_of(scenario, draws)
+    layers = [] if found is None else [ChanceLayer(chance_points(scenario, found))]
+    svg, held_back = picture(scenario, result, progress=shows_progress(scenario), layers=layers)
     top = DEFAULT_TOP if top is None else top
     from guarantees.cli.report_stability import stability_summary
 
+    extra: list[Section] = []
+    if found is not None or note is not None:
+        extra.append(summary_section(None if found is None else found.summary(), note))
     stability = stability_summary(scenario, top)
-    extra = () if stability is None else (stability,)
+    extra += [] if stability is None else [stability]
     page = report_page(file, scenario, result, svg, top=top, held_back=held_back, extra=extra)
     write_new(output, page, force=force)
     announce(output, quiet=quiet)

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from guarantees.cli.report import Column, Report, Section, Table, package_text, shown
 from guarantees.model.robustness.prim import Rule
-from guarantees.model.robustness.results import Estimate, Robustness, Summary
+from guarantees.model.robustness.results import (
+    Estimate,
+    PackageRobustness,
+    Robustness,
+    Summary,
+)
 
 
 def digits(estimates: list[Estimate]) -> int:
@@ -63,7 +68,27 @@ def summary_section(summary: Summary | None, note: str | None) -> Section:
         )
     if deal.coarse:
         lines.append(f"Too few draws for whole percents: try --samples {4 * summary.samples}.")
-    lines.append("`guarantees robustness` says more: who blocks, concessions, rules.")
+    lines.append("guarantees robustness says more: who blocks, concessions, when a deal exists.")
+    return Section("Robustness", tuple(lines))
+
+
+def package_section(chance: PackageRobustness | None, note: str | None) -> Section:
+    """How often the explained package is acceptable across the draws, and who rejects it."""
+    if chance is None:
+        return Section("Robustness", (note or "",))
+    draws = chance.acceptable.draws
+    lines = [
+        f"Across {draws} draws of the uncertain values, this package is acceptable to every "
+        f"actor in {percent(chance.acceptable)} of them ({interval_text(chance.acceptable)}); "
+        f"it keeps every rule in {percent(chance.feasible)}.",
+    ]
+    against = [(a, e) for a, e in chance.rejected_by if e.hits]
+    if against:
+        shown = ", ".join(
+            f"{a} ({percent(e)})" for a, e in sorted(against, key=lambda x: -x[1].hits)
+        )
+        lines.append(f"Rejected in some draws by: {shown}.")
+        lines.append(f"Most often in the way: {', '.join(chance.most_often_against)}.")
     return Section("Robustness", tuple(lines))
 
 

@@ -183,6 +183,17 @@ class Robustness:
     drivers: tuple[Driver, ...]
     rule: Rule | None
 
+    def summary(self) -> Summary:
+        """The short section `evaluate` shows, from this run's own numbers."""
+        return Summary(
+            samples=self.samples,
+            seed=self.seed,
+            uncertain=len(self.uncertain),
+            deal=self.deal,
+            most_robust=self.packages[0] if self.packages else None,
+            top_driver=self.drivers[0] if self.drivers else None,
+        )
+
     def to_json(self, *, top: int | None = None) -> dict[str, Any]:
         def cut(items: Sequence[Any]) -> list[Any]:
             return [item.to_json() for item in items[:top]]
