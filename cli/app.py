@@ -323,13 +323,26 @@ def diff(
     force: ForceOpt = False,
     jobs: JobsOpt = None,
     quiet: QuietOpt = False,
+    samples: SamplesOpt = SAMPLES,
+    seed: SeedOpt = 1,
 ) -> None:
     """What changed between two variants: inputs, and acceptable packages, frontier,
-    trade-offs, blocks and concessions."""
+    trade-offs, blocks, concessions, and the chance of a deal across the same draws."""
     from guarantees.cli.diff_command import InvalidInputError, run_diff
+    from guarantees.cli.draws import Draws
 
     try:
-        run_diff(old, new, fmt, top=top, output=output, force=force, jobs=jobs, quiet=quiet)
+        run_diff(
+            old,
+            new,
+            fmt,
+            top=top,
+            output=output,
+            force=force,
+            jobs=jobs,
+            quiet=quiet,
+            draws=Draws(samples, seed),
+        )
     except InvalidInputError:
         raise typer.Exit(EXIT_INVALID) from None
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from guarantees.cli.draws import NO_DRAWS, Draws, robustness_of
 from guarantees.cli.errors import EXIT_INVALID, print_file_error, print_issues
 from guarantees.cli.files import load_file
 from guarantees.cli.formats import Format
@@ -25,6 +26,8 @@ from guarantees.model.format.schema import Scenario
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+
+    from guarantees.model.comparison.chances import ChancesDiff
 
 #: How many packages of each list the table and Markdown views show without --top.
 DEFAULT_TOP = 5
@@ -46,16 +49,19 @@ def run_diff(
     force: bool,
     jobs: int | None = None,
     quiet: bool = False,
+    draws: Draws = NO_DRAWS,
 ) -> None:
-    """Load, evaluate and compare two files, and write the comparison."""
+    """Load, evaluate and compare two files (and their chances of a deal), and write it."""
     sink = Sink(output, force=force, quiet=quiet)
     scenarios = _load(old, new)
     results = _evaluate((old, new), scenarios, jobs)
     result = diff(scenarios[0], scenarios[1], results[0], results[1])
+    chances = _chances(scenarios, Draws(draws.samples, draws.seed, jobs))
     if fmt is Format.json:
-        sink.text(diff_document((old, new), result, top=top))
+        sink.text(diff_document((old, new), result, top=top, chances=chances))
     else:
-        view = _view((old, new), scenarios, result, fmt, DEFAULT_TOP if top is None else top)
+        shown = DEFAULT_TOP if top is None else top
+        view = _view((old, new), scenarios, result, fmt, shown, chances=chances)
         if isinstance(view, str):
             sink.text(view)
         else:
@@ -88,11 +94,29 @@ def _evaluate(
     return results[0], results[1]
 
 
-def diff_document(files: tuple[str, str], result: ScenarioDiff, *, top: int | None) -> str:
+def _chances(scenarios: tuple[Scenario, Scenario], draws: Draws) -> ChancesDiff | None:
+    """Both variants across the same draws, when both have uncertain values to sample."""
+    old, _ = robustness_of(scenarios[0], draws)
+    new, _ = robustness_of(scenarios[1], draws)
+    if old is None or new is None:
+        return None
+    from guarantees.model.comparison.chances import compare_chances
+
+    return compare_chances(old, new)
+
+
+def diff_document(
+    files: tuple[str, str],
+    result: ScenarioDiff,
+    *,
+    top: int | None,
+    chances: ChancesDiff | None = None,
+) -> str:
     """The `guarantees.diff/1` JSON document."""
     body = result.to_json(top=top)
     body["old"] = {"file": files[0], **body["old"]}
     body["new"] = {"file": files[1], **body["new"]}
+    body["robustness"] = None if chances is None else chances.to_json(top=top)
     return dumps({"schema": DIFF_SCHEMA, **body})
 
 
@@ -102,11 +126,17 @@ def _view(
     result: ScenarioDiff,
     fmt: Format,
     top: int,
+    *,
+    chances: ChancesDiff | None = None,
 ) -> str | list[RenderableType]:
     """The Markdown text, or the table view as rich renderables."""
+    from guarantees.cli.report import with_section
     from guarantees.cli.report_diff import diff_report
+    from guarantees.cli.report_robustness import chances_section
 
     report = diff_report(files, scenarios, result, top)
+    if chances is not None:
+        report = with_section(report, chances_section(chances, top))
     if fmt is Format.markdown:
         from guarantees.cli.render_markdown import report_markdown
 

@@ -101,8 +101,9 @@ def _emit_view(sink: Sink, outcome: Outcome, fmt: Format, *, top: int, first: bo
     """One file's table or Markdown report, after a blank line unless it comes first."""
     assert outcome.result is not None
     assert outcome.scenario is not None
+    from guarantees.cli.report import with_section
     from guarantees.cli.report_evaluate import evaluation_report
-    from guarantees.cli.report_stability import stability_summary, with_section
+    from guarantees.cli.report_stability import stability_summary
 
     report = evaluation_report(
         outcome.file,

@@ -30,8 +30,9 @@ def run_explain(file: str, package: str, fmt: Format, draws: Draws = NO_DRAWS) -
 
         sink.text(explain_document(file, scenario, result, chance))
         return
+    from guarantees.cli.report import with_section
     from guarantees.cli.report_explain import explanation_report
-    from guarantees.cli.report_stability import package_stability, with_section
+    from guarantees.cli.report_stability import package_stability
 
     report = explanation_report(file, scenario, result)
     if chance is not None or note is not None:

@@ -228,3 +228,10 @@ def tie_ranks(keys: Sequence[object]) -> list[str]:
         tied = keys.count(key) > 1
         ranks.append(f"{first + 1}{'=' if tied else ''}")
     return ranks
+
+
+def with_section(report: Report, section: Section | None) -> Report:
+    """The report with one more section at the end (the same report when there is none)."""
+    if section is None:
+        return report
+    return Report(report.title, report.facts, (*report.sections, section))

@@ -8,6 +8,7 @@ points (more draws needed for what is printed).
 from __future__ import annotations
 
 from guarantees.cli.report import Column, Report, Section, Table, package_text, shown
+from guarantees.model.comparison.chances import ChancesDiff
 from guarantees.model.robustness.prim import Rule
 from guarantees.model.robustness.results import (
     Estimate,
@@ -90,6 +91,36 @@ def package_section(chance: PackageRobustness | None, note: str | None) -> Secti
         lines.append(f"Rejected in some draws by: {shown}.")
         lines.append(f"Most often in the way: {', '.join(chance.most_often_against)}.")
     return Section("Robustness", tuple(lines))
+
+
+def chances_section(chances: ChancesDiff, top: int) -> Section:
+    """`diff`'s robustness section: the chance of a deal and of each robust deal, both ways."""
+    old, new = chances.old, chances.new
+    points = 100 * chances.change
+    lines = (
+        f"Across {new.samples} draws of each variant's uncertain values (seed {new.seed}), a "
+        f"package acceptable to every actor exists in {percent(old.deal)} of the draws before "
+        f"and {percent(new.deal)} now ({points:+.0f} points; now {interval_text(new.deal)}).",
+        "The packages most often acceptable in either, the largest change first:",
+    )
+    places = digits([e for c in chances.packages[:top] for e in (c.old, c.new)])
+    rows = tuple(
+        (
+            percent(c.old, places),
+            percent(c.new, places),
+            f"{100 * c.change:+.0f}",
+            package_text(c.options),
+        )
+        for c in chances.packages[:top]
+    )
+    columns = (
+        Column("before", numeric=True),
+        Column("now", numeric=True),
+        Column("points", numeric=True),
+        Column("package"),
+    )
+    notes = shown(len(chances.packages), top, "packages")
+    return Section("Robustness", lines, Table(columns, rows) if rows else None, notes)
 
 
 def robustness_report(file: str, result: Robustness, top: int) -> Report:

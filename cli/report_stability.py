@@ -291,10 +291,3 @@ def _deterrent_text(move: Defection) -> str:
     """Why a deterred move is a losing one."""
     answer = package_text(move.sanction) if move.sanction is not None else ""
     return f"the others' answer, [{answer}], leaves {move.actor} no better off"
-
-
-def with_section(report: Report, section: Section | None) -> Report:
-    """The report with one more section at the end (the same report when there is none)."""
-    if section is None:
-        return report
-    return Report(report.title, report.facts, (*report.sections, section))

@@ -37,8 +37,6 @@ def chance_points(scenario: Scenario, result: Robustness) -> ChancePoints:
     masks = np.array(
         [compiled.internal_mask(list(p.options)) for p in result.packages], dtype=np.uint64
     )
-    axes = [
-        values(compiled.metrics[m], masks) / SCALE for m in (compiled.benefit, compiled.risk)
-    ]
+    axes = [values(compiled.metrics[m], masks) / SCALE for m in (compiled.benefit, compiled.risk)]
     chance = np.array([p.chance.share for p in result.packages], dtype=np.float64)
     return ChancePoints(axes[0], axes[1], chance, result.samples)
