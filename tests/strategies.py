@@ -32,6 +32,8 @@ from hypothesis import assume
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from guarantees.model.format.uncertain import parse_uncertain
+
 __all__ = [
     "ACTOR_POOL",
     "MAGNITUDES",
@@ -91,7 +93,8 @@ def _grid_value(combine: str) -> st.SearchStrategy[float | int]:
 def uncertain_value(
     draw: st.DrawFn, combine: str, *, limit: bool = False
 ) -> float | int | list[Any] | dict[str, list[Any]]:
-    """An uncertain value in any form whose best guess lies on the metric's grid.
+    """An uncertain value in any form; its median lies on the metric's grid except for skewed
+    triangulars and betas.
 
     For noisy-or, option values and terms stay in [0, 1); limits may reach 1 (`limit=True`).
     """
@@ -129,17 +132,12 @@ def uncertain_value(
 
 
 def _best(value: Any) -> float:
-    """The best guess of a value drawn by `uncertain_value` (mirrors Uncertain.best)."""
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, list):
-        return (value[0] + value[1]) / 2
-    ((form, params),) = value.items()
-    if form == "triangular":
-        return float(params[1])
-    if form == "beta":
-        return params[0] / (params[0] + params[1])
-    return float(params[0])
+    """The best guess of a value drawn by `uncertain_value`, as the loader will take it.
+
+    Used only to write a limit's min below its max (which the loader requires of the best
+    guesses, medians for skewed forms), so it asks the loader's own parser.
+    """
+    return parse_uncertain(value).best
 
 
 def _number_text(value: float | int) -> str:
