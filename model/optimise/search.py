@@ -1,0 +1,227 @@
+"""Searches on the MILP, each answer checked exactly before it is kept.
+
+A `Query` is a set of requirements on packages, each twice: as MILP rows or fixed indicator
+values, and as an exact check on the package's verdicts (model/exact/verdicts.py). The solver
+proposes a package; if the exact check turns it down (it was within the solver's tolerance of
+a threshold) it is excluded by a no-good cut and the solver asked again. The encoding's margins
+make the MILP's set of packages a superset of the exact one, so nothing acceptable is lost and
+what is kept is exact. Optima are proven the same way: ask for a strictly better grid value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from ..exact.values import CUT, SCALE
+from .encode import Encoding
+from .judge import Judged
+from .solver import Row, Solution, SolverError
+
+#: Proposals turned down by the exact check before a search gives up (never seen in tests).
+MAX_REJECTED = 500
+#: Positions of options fixed per solve when breaking ties by file order (weights 2^19 ... 1).
+WINDOW = 20
+#: Relative room kept when a dual bound is read as a proof.
+PROOF_SLACK = 1e-9
+
+
+Check = Callable[[Judged], bool]
+
+
+@dataclass(frozen=True)
+class Query:
+    """Requirements on packages: fixed variables, extra rows, and their exact checks."""
+
+    fixed: tuple[tuple[int, float], ...] = ()
+    rows: tuple[tuple[Row, float, float], ...] = ()
+    checks: tuple[Check, ...] = ()
+
+    def fix(self, var: int, value: float, check: Check) -> Query:
+        return replace(self, fixed=(*self.fixed, (var, value)), checks=(*self.checks, check))
+
+    def row(self, row: Row, lower: float, upper: float, check: Check | None = None) -> Query:
+        checks = self.checks if check is None else (*self.checks, check)
+        return replace(self, rows=(*self.rows, (row, lower, upper)), checks=checks)
+
+
+@dataclass
+class Searcher:
+    """Verified solving over one encoding."""
+
+    enc: Encoding
+    judged: dict[int, Judged] = field(default_factory=dict)
+
+    def judge(self, mask: int) -> Judged:
+        if mask not in self.judged:
+            self.judged[mask] = Judged(self.enc.c, mask)
+        return self.judged[mask]
+
+    def mask(self, solution: Solution) -> int:
+        return sum(1 << b for b, v in enumerate(self.enc.x) if solution.bit(v))
+
+    def solve(self, query: Query, objective: Row | None = None) -> tuple[Judged, Solution] | None:
+        """The solver's best package meeting the query, checked exactly; None if none does."""
+        excluded: list[tuple[Row, float, float]] = []
+        for _ in range(MAX_REJECTED):
+            solution = self.enc.model.solve(
+                objective or {}, [*query.rows, *excluded], dict(query.fixed)
+            )
+            if solution is None:
+                return None
+            judged = self.judge(self.mask(solution))
+            if all(check(judged) for check in query.checks):
+                return judged, solution
+            self.enc.model.stats.rejected += 1
+            excluded.append(self.nogood(judged.mask))
+        raise SolverError("the exact check turned down too many of the solver's proposals")
+
+    def nogood(self, mask: int) -> tuple[Row, float, float]:
+        """A row every package but `mask` satisfies."""
+        row: Row = {v: (-1.0 if mask >> b & 1 else 1.0) for b, v in enumerate(self.enc.x)}
+        return row, 1.0 - mask.bit_count(), math.inf
+
+    def exclude(self, query: Query, mask: int) -> Query:
+        row, lower, upper = self.nogood(mask)
+        return query.row(row, lower, upper, lambda j: j.mask != mask)
+
+    # ----------------------------------------------------------- requirements
+
+    def rules(self) -> Query:
+        """Feasible packages."""
+        query = Query()
+        for k in range(len(self.enc.c.rules)):
+            query = query.fix(self.enc.tests[k], 1.0, lambda j, k=k: j.ok[k])
+        return query
+
+    def keep(self, query: Query, constraints: list[int]) -> Query:
+        """Packages that also pass the given constraints (indices into compiled.constraints)."""
+        offset = len(self.enc.c.rules)
+        for k in constraints:
+            query = query.fix(self.enc.tests[offset + k], 1.0, lambda j, k=k: j.ok[offset + k])
+        return query
+
+    def at_least(self, query: Query, metric: int, g: int) -> Query:
+        """Packages whose oriented grid value of the metric is g or better."""
+        higher = self.enc.c.metrics[metric].higher
+        if higher:
+            var, value = self.enc.at_least_grid(metric, g), 1.0
+        else:  # value <= -g  <=>  not (value >= -g + 1)
+            var, value = self.enc.at_least_grid(metric, -g + 1), 0.0
+        return query.fix(var, value, lambda j: j.oriented(metric) >= g)
+
+    def objective(self, metric: int) -> Row | None:
+        """A linear objective that prefers better values of the metric (None for max, min):
+        minus the form of its `threshold` when higher is better, the form when lower is."""
+        m = self.enc.c.metrics[metric]
+        if m.combine not in ("sum", "noisy_or"):
+            return None
+        form = self.enc.sum_form(metric)[0] if m.combine == "sum" else self.enc.log_form(metric)
+        sign = 1.0 if m.combine == "noisy_or" else -1.0  # the threshold form is +sum, -log
+        if not m.higher:
+            sign = -sign
+        return {v: sign * a for v, a in form.items()}
+
+    def proven(self, metric: int, value: int, solution: Solution) -> bool:
+        """Whether the solver's dual bound already rules out one grid step better than the
+        oriented `value` (so no second solve is needed to prove the optimum)."""
+        m = self.enc.c.metrics[metric]
+        if m.combine not in ("sum", "noisy_or"):
+            return False
+        grid = value + 1 if m.higher else -value  # better means: at least `grid` / below it
+        row = self.enc.threshold(metric, grid)
+        if isinstance(row, int):
+            return row == (self.enc.false if m.higher else self.enc.true)
+        _, t, margin = row
+        if m.higher:  # objective = -form; better needs form >= t - margin
+            return -solution.bound < t - margin - PROOF_SLACK * max(1.0, abs(t))
+        return solution.bound > t + margin + PROOF_SLACK * max(1.0, abs(t))
+
+    # -------------------------------------------------------------- optimise
+
+    def best_value(self, query: Query, metric: int) -> tuple[int, Judged] | None:
+        """The best oriented grid value of the metric over the query's packages, proven by
+        the dual bound or by asking for one step better until the solver finds nothing."""
+        objective = self.objective(metric)
+        found = self.solve(query, objective)
+        if found is None:
+            return None
+        best, solution = found
+        while not self.proven(metric, best.oriented(metric), solution):
+            better = self.solve(self.at_least(query, metric, best.oriented(metric) + 1), objective)
+            if better is None:
+                break
+            best, solution = better
+        return best.oriented(metric), best
+
+    def smallest(self, query: Query, form: Row) -> tuple[int, Judged] | None:
+        """The least value of an integer form over the query (with its package), proven."""
+        found = self.solve(query, form)
+        while found is not None:
+            judged, solution = found
+            value = round(sum(a * solution.x[v] for v, a in form.items()))
+            if solution.bound > value - 1 + 1e-6:
+                return value, judged
+            found = self.solve(query.row(form, -math.inf, value - 1 + 0.5), form)
+            if found is None:
+                return value, judged
+        return None
+
+    def best(self, query: Query, *, known: tuple[int, int] | None = None) -> Judged | None:
+        """The package of least rank key among the query's (see model/exact/ranking.py)."""
+        c = self.enc.c
+        if known is None:
+            found = self.best_value(query, c.benefit)
+            if found is None:
+                return None
+            query = self.at_least(query, c.benefit, found[0])
+            risk = self.best_value(query, c.risk)
+            assert risk is not None
+            query = self.at_least(query, c.risk, risk[0])
+        else:
+            query = self.at_least(self.at_least(query, c.benefit, known[0]), c.risk, known[1])
+        size_form = dict.fromkeys(self.enc.x, 1.0)
+        sized = self.smallest(query, size_form)
+        if sized is None:
+            return None
+        size, judged = sized
+        query = query.row(size_form, -math.inf, size, lambda j: j.mask.bit_count() <= size)
+        return self._earliest(query, judged, size)
+
+    def _earliest(self, query: Query, judged: Judged, size: int) -> Judged:
+        """Ties broken by file order: earlier options first, a window of positions at a time."""
+        c = self.enc.c
+        bit_at = {position: bit for bit, position in enumerate(c.perm)}
+        chosen = 0
+        for start in range(0, c.n, WINDOW):
+            if chosen == size:
+                break
+            window = [bit_at[p] for p in range(start, min(start + WINDOW, c.n))]
+            form = {self.enc.x[b]: -float(2 ** (len(window) - 1 - i)) for i, b in enumerate(window)}
+            found = self.smallest(query, form)
+            assert found is not None
+            judged = found[1]
+            for b in window:
+                value = float(judged.mask >> b & 1)
+                chosen += int(value)
+                query = query.fix(
+                    self.enc.x[b], value, lambda j, b=b, value=value: (j.mask >> b & 1) == value
+                )
+        return judged
+
+    def k_best(self, query: Query, k: int) -> list[Judged]:
+        """The k packages of least rank key among the query's, best first."""
+        out: list[Judged] = []
+        while len(out) < k:
+            found = self.best(query)
+            if found is None:
+                break
+            out.append(found)
+            query = self.exclude(query, found.mask)
+        return out
+
+
+def q_upper(shift_q: int) -> float:
+    """The largest shift whose grid value is shift_q (the top of its grid cell)."""
+    return (shift_q + 1 - CUT) / SCALE
