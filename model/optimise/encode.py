@@ -27,9 +27,9 @@ from .solver import Model, Row
 
 #: Log forms are written in millionths, so that HiGHS's absolute feasibility tolerance (1e-7)
 #: is 1e-13 in log(1 - v): well inside LOG_MARGIN.
-LOG_SCALE = 1e6
+LOG_SCALE = 1e3
 #: Room left on both sides of a threshold in log form, in log(1 - v) (times LOG_SCALE in rows).
-LOG_MARGIN = 1e-10
+LOG_MARGIN = 1e-9
 #: log(1 - t) is clamped here: below it 1 - v < 1e-13 and v is 1 on the grid anyway.
 LOG_FLOOR = -30.0
 
@@ -41,6 +41,7 @@ class Encoding:
         self.c = compiled
         self.model = model or Model()
         self.x = [self.model.var() for _ in range(compiled.n)]
+        self._presence = {v: 1 << b for b, v in enumerate(self.x)}  # variable -> options
         self.true = self.model.var(1.0, 1.0)
         self.false = self.model.var(0.0, 0.0)
         self._nodes: dict[ir.Node, int] = {}
@@ -48,6 +49,7 @@ class Encoding:
         self._atoms: dict[tuple[int, int], int] = {}
         self._inter: dict[int, int] = {}
         self.tests = [self.node(t.ok) for t in compiled.rules + compiled.constraints]
+        self.shift_objective: Row | None = None  # made once by analyses.shift_rows
 
     # ------------------------------------------------------------------ logic
 
@@ -127,6 +129,26 @@ class Encoding:
             self._logic[key] = z
         return self._logic[key]
 
+    def present(self, var: int, mask: int) -> bool:
+        """Whether an option or interaction variable is 1 for the package `mask`."""
+        need = self._presence[var]
+        return mask & need == need
+
+    def support(self, node: ir.Node) -> frozenset[int]:
+        """The option and interaction variables a test's outcome depends on."""
+        match node:
+            case ir.Has(mask) | ir.CountCmp(mask, _, _):
+                return frozenset(self.bits(mask))
+            case ir.MetricCmp(metric, _, _):
+                return frozenset(v for v, _ in self.terms(metric))
+            case ir.Not(operand):
+                return self.support(operand)
+            case ir.All(items) | ir.Any_(items):
+                return frozenset().union(*(self.support(i) for i in items))
+            case ir.Iff(left, right):
+                return self.support(left) | self.support(right)
+        return frozenset()
+
     def interaction(self, mask: int) -> int:
         """The product of the options of an interaction: 1 when all are in the package."""
         if mask not in self._inter:
@@ -136,6 +158,7 @@ class Encoding:
                 self.model.row({z: 1.0, v: -1.0}, upper=0.0)
             self.model.row({z: 1.0, **dict.fromkeys(members, -1.0)}, 1.0 - len(members))
             self._inter[mask] = z
+            self._presence[z] = mask
         return self._inter[mask]
 
     # ------------------------------------------------------------ linear atoms

@@ -27,7 +27,9 @@ WINDOW = 20
 PROOF_SLACK = 1e-9
 
 
-Check = Callable[[Judged], bool]
+#: An exact check, the presence variables its outcome depends on (None: every option), and
+#: for a fixed indicator its (variable, value): what is learnt about it holds in every query.
+Check = tuple[Callable[[Judged], bool], frozenset[int] | None, tuple[int, float] | None]
 
 
 @dataclass(frozen=True)
@@ -38,11 +40,27 @@ class Query:
     rows: tuple[tuple[Row, float, float], ...] = ()
     checks: tuple[Check, ...] = ()
 
-    def fix(self, var: int, value: float, check: Check) -> Query:
-        return replace(self, fixed=(*self.fixed, (var, value)), checks=(*self.checks, check))
+    def fix(
+        self,
+        var: int,
+        value: float,
+        check: Callable[[Judged], bool],
+        support: frozenset[int] | None = None,
+    ) -> Query:
+        """Fix an indicator; `check` says exactly whether a package meets it."""
+        fixed = (*self.fixed, (var, value))
+        return replace(self, fixed=fixed, checks=(*self.checks, (check, support, (var, value))))
 
-    def row(self, row: Row, lower: float, upper: float, check: Check | None = None) -> Query:
-        checks = self.checks if check is None else (*self.checks, check)
+    def row(
+        self,
+        row: Row,
+        lower: float,
+        upper: float,
+        check: Callable[[Judged], bool] | None = None,
+        support: frozenset[int] | None = None,
+    ) -> Query:
+        """Add a row; `check` (if any) says exactly whether a package meets it."""
+        checks = self.checks if check is None else (*self.checks, (check, support, None))
         return replace(self, rows=(*self.rows, (row, lower, upper)), checks=checks)
 
 
@@ -52,6 +70,8 @@ class Searcher:
 
     enc: Encoding
     judged: dict[int, Judged] = field(default_factory=dict)
+    #: Per fixed indicator: rows excluding packages found (exactly) not to meet it.
+    learnt: dict[tuple[int, float], list[tuple[Row, float, float]]] = field(default_factory=dict)
 
     def judge(self, mask: int) -> Judged:
         if mask not in self.judged:
@@ -64,23 +84,36 @@ class Searcher:
     def solve(self, query: Query, objective: Row | None = None) -> tuple[Judged, Solution] | None:
         """The solver's best package meeting the query, checked exactly; None if none does."""
         excluded: list[tuple[Row, float, float]] = []
+        keys = [key for _, _, key in query.checks if key is not None]
         for _ in range(MAX_REJECTED):
+            learnt = [row for key in keys for row in self.learnt.get(key, [])]
             solution = self.enc.model.solve(
-                objective or {}, [*query.rows, *excluded], dict(query.fixed)
+                objective or {}, [*query.rows, *learnt, *excluded], dict(query.fixed)
             )
             if solution is None:
                 return None
             judged = self.judge(self.mask(solution))
-            if all(check(judged) for check in query.checks):
+            failing = [(support, key) for check, support, key in query.checks if not check(judged)]
+            if not failing:
                 return judged, solution
             self.enc.model.stats.rejected += 1
-            excluded.append(self.nogood(judged.mask))
+            support, key = failing[0]
+            cut = self.nogood(judged.mask, support)
+            if key is None:
+                excluded.append(cut)
+            else:
+                self.learnt.setdefault(key, []).append(cut)
         raise SolverError("the exact check turned down too many of the solver's proposals")
 
-    def nogood(self, mask: int) -> tuple[Row, float, float]:
-        """A row every package but `mask` satisfies."""
-        row: Row = {v: (-1.0 if mask >> b & 1 else 1.0) for b, v in enumerate(self.enc.x)}
-        return row, 1.0 - mask.bit_count(), math.inf
+    def nogood(self, mask: int, support: frozenset[int] | None = None) -> tuple[Row, float, float]:
+        """A row that every package differing from `mask` on the support satisfies (default:
+        on every option). A failed check depends only on its support, so every package that
+        agrees there fails it too: one row excludes them all (ties, in particular)."""
+        variables = self.enc.x if support is None else sorted(support)
+        ones = [v for v in variables if self.enc.present(v, mask)]
+        row: Row = dict.fromkeys(variables, 1.0)
+        row.update(dict.fromkeys(ones, -1.0))
+        return row, 1.0 - len(ones), math.inf
 
     def exclude(self, query: Query, mask: int) -> Query:
         row, lower, upper = self.nogood(mask)
@@ -91,15 +124,19 @@ class Searcher:
     def rules(self) -> Query:
         """Feasible packages."""
         query = Query()
-        for k in range(len(self.enc.c.rules)):
-            query = query.fix(self.enc.tests[k], 1.0, lambda j, k=k: j.ok[k])
+        tests = self.enc.c.rules
+        for k in range(len(tests)):
+            support = self.enc.support(tests[k].ok)
+            query = query.fix(self.enc.tests[k], 1.0, lambda j, k=k: j.ok[k], support)
         return query
 
     def keep(self, query: Query, constraints: list[int]) -> Query:
         """Packages that also pass the given constraints (indices into compiled.constraints)."""
         offset = len(self.enc.c.rules)
         for k in constraints:
-            query = query.fix(self.enc.tests[offset + k], 1.0, lambda j, k=k: j.ok[offset + k])
+            support = self.enc.support(self.enc.c.constraints[k].ok)
+            test = self.enc.tests[offset + k]
+            query = query.fix(test, 1.0, lambda j, k=k: j.ok[offset + k], support)
         return query
 
     def at_least(self, query: Query, metric: int, g: int) -> Query:
@@ -109,7 +146,8 @@ class Searcher:
             var, value = self.enc.at_least_grid(metric, g), 1.0
         else:  # value <= -g  <=>  not (value >= -g + 1)
             var, value = self.enc.at_least_grid(metric, -g + 1), 0.0
-        return query.fix(var, value, lambda j: j.oriented(metric) >= g)
+        support = frozenset(v for v, _ in self.enc.terms(metric))
+        return query.fix(var, value, lambda j: j.oriented(metric) >= g, support)
 
     def objective(self, metric: int) -> Row | None:
         """A linear objective that prefers better values of the metric (None for max, min):
@@ -155,15 +193,19 @@ class Searcher:
             best, solution = better
         return best.oriented(metric), best
 
-    def smallest(self, query: Query, form: Row) -> tuple[int, Judged] | None:
-        """The least value of an integer form over the query (with its package), proven."""
+    def smallest(
+        self, query: Query, form: Row, exact: Callable[[Judged], int]
+    ) -> tuple[int, Judged] | None:
+        """The least value of an integer form over the query, with its package, proven by
+        the dual bound or a second solve; `exact` is the form's value for a judged package."""
         found = self.solve(query, form)
         while found is not None:
             judged, solution = found
-            value = round(sum(a * solution.x[v] for v, a in form.items()))
+            value = exact(judged)
             if solution.bound > value - 1 + 1e-6:
                 return value, judged
-            found = self.solve(query.row(form, -math.inf, value - 1 + 0.5), form)
+            fewer = query.row(form, -math.inf, value - 0.5, lambda j, value=value: exact(j) < value)
+            found = self.solve(fewer, form)
             if found is None:
                 return value, judged
         return None
@@ -182,7 +224,7 @@ class Searcher:
         else:
             query = self.at_least(self.at_least(query, c.benefit, known[0]), c.risk, known[1])
         size_form = dict.fromkeys(self.enc.x, 1.0)
-        sized = self.smallest(query, size_form)
+        sized = self.smallest(query, size_form, lambda j: j.mask.bit_count())
         if sized is None:
             return None
         size, judged = sized
@@ -198,8 +240,11 @@ class Searcher:
             if chosen == size:
                 break
             window = [bit_at[p] for p in range(start, min(start + WINDOW, c.n))]
-            form = {self.enc.x[b]: -float(2 ** (len(window) - 1 - i)) for i, b in enumerate(window)}
-            found = self.smallest(query, form)
+            weights = {b: 2 ** (len(window) - 1 - i) for i, b in enumerate(window)}
+            form = {self.enc.x[b]: -float(w) for b, w in weights.items()}
+            found = self.smallest(
+                query, form, lambda j, w=weights: -sum(x for b, x in w.items() if j.mask >> b & 1)
+            )
             assert found is not None
             judged = found[1]
             for b in window:

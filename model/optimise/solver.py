@@ -1,15 +1,18 @@
 """A small MILP model (variables, sparse rows) solved by scipy.optimize.milp (HiGHS).
 
-Tolerances: scipy's `milp` exposes no HiGHS tolerance, so HiGHS runs with its defaults
-(primal feasibility 1e-7, integrality 1e-6); the relative MIP gap is set to 0 (HiGHS's default
-is 1e-4) so that an optimum is an optimum. The encoding leaves a margin (`MARGIN`) on every
-threshold, so an exact 0/1 package that satisfies a constraint also satisfies its row with room
-to spare; a package the solver returns is rounded to 0/1 and checked exactly (search.py).
+Tolerances (`TOLERANCE`): `milp` documents only a few options and passes any other to HiGHS
+verbatim (with a RuntimeWarning, silenced here for those keys): the primal feasibility and
+integrality tolerances are tightened from HiGHS's defaults (1e-7 and 1e-6) to 1e-9, so that a
+binary cannot sit 1e-6 away from 0 or 1 and move a noisy-or's log form past a threshold; the
+relative MIP gap is 0 (HiGHS's default is 1e-4) so that an optimum is an optimum. The encoding
+leaves a margin on every threshold (encode.py), so an exact 0/1 package that meets a test also
+meets its rows; a package the solver returns is rounded to 0/1 and checked exactly (search.py).
 """
 
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,7 +23,11 @@ from scipy.sparse import csr_array
 from ..errors import GuaranteesError
 
 #: Stated solver tolerances (HiGHS defaults; scipy passes no other) and the relative gap used.
-TOLERANCE = {"primal_feasibility": 1e-7, "integrality": 1e-6, "mip_rel_gap": 0.0}
+TOLERANCE = {
+    "primal_feasibility_tolerance": 1e-9,
+    "mip_feasibility_tolerance": 1e-9,
+    "mip_rel_gap": 0.0,
+}
 
 Row = dict[int, float]
 
@@ -81,25 +88,27 @@ class Model:
         for v, a in objective.items():
             c[v] += a
         constraints = _matrix(rows, n) if rows else None
-        options: dict[str, float | bool] = {"mip_rel_gap": TOLERANCE["mip_rel_gap"]}
+        options: dict[str, float | bool] = dict(TOLERANCE)
         if self.time_limit is not None:
             options["time_limit"] = self.time_limit
         start = time.perf_counter()
-        result = milp(
-            c,
-            integrality=np.array(self.integer),
-            bounds=Bounds(lower, upper),
-            constraints=constraints,
-            options=options,
-        )
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
+            result = milp(
+                c,
+                integrality=np.array(self.integer),
+                bounds=Bounds(lower, upper),
+                constraints=constraints,
+                options=options,
+            )
         self.stats.solves += 1
         self.stats.seconds += time.perf_counter() - start
         if result.status == 2:
             return None
         if result.status != 0 or result.x is None:
             raise SolverError(f"the MILP solver stopped without an answer: {result.message}")
-        bound = result.mip_dual_bound
-        return Solution(np.asarray(result.x), float(result.fun), -np.inf if bound is None else bound)
+        bound = -np.inf if result.mip_dual_bound is None else float(result.mip_dual_bound)
+        return Solution(np.asarray(result.x), float(result.fun), bound)
 
 
 @dataclass(frozen=True)
