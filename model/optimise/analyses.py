@@ -44,8 +44,10 @@ def frontier(s: Searcher) -> list[Point]:
         assert risk is not None
         package = s.best(query, known=(top[0], risk[0]))
         assert package is not None
-        points.append(Point(top[0], risk[0], package))
-        query = s.at_least(query, c.risk, risk[0] + 1)
+        # The package's own values: better than claimed only if a proof was wrong.
+        benefit, worst = package.oriented(c.benefit), package.oriented(c.risk)
+        points.append(Point(benefit, worst, package))
+        query = s.at_least(query, c.risk, worst + 1)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from .solver import Model, Row
 #: is 1e-13 in log(1 - v): well inside LOG_MARGIN.
 LOG_SCALE = 1e3
 #: Room left on both sides of a threshold in log form, in log(1 - v) (times LOG_SCALE in rows).
-LOG_MARGIN = 1e-9
+LOG_MARGIN = 1e-11
 #: log(1 - t) is clamped here: below it 1 - v < 1e-13 and v is 1 on the grid anyway.
 LOG_FLOOR = -30.0
 

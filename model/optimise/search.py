@@ -24,7 +24,7 @@ MAX_REJECTED = 500
 #: Positions of options fixed per solve when breaking ties by file order (weights 2^19 ... 1).
 WINDOW = 20
 #: Relative room kept when a dual bound is read as a proof.
-PROOF_SLACK = 1e-9
+PROOF_SLACK = 1e-10
 
 
 #: An exact check, the presence variables its outcome depends on (None: every option), and
@@ -57,10 +57,13 @@ class Query:
         lower: float,
         upper: float,
         check: Callable[[Judged], bool] | None = None,
+        *,
         support: frozenset[int] | None = None,
+        key: tuple[int, float] | None = None,
     ) -> Query:
-        """Add a row; `check` (if any) says exactly whether a package meets it."""
-        checks = self.checks if check is None else (*self.checks, (check, support, None))
+        """Add a row; `check` (if any) says exactly whether a package meets it, and `key`
+        names the requirement when cuts learnt about it hold in every query."""
+        checks = self.checks if check is None else (*self.checks, (check, support, key))
         return replace(self, rows=(*self.rows, (row, lower, upper)), checks=checks)
 
 
@@ -142,12 +145,25 @@ class Searcher:
     def at_least(self, query: Query, metric: int, g: int) -> Query:
         """Packages whose oriented grid value of the metric is g or better."""
         higher = self.enc.c.metrics[metric].higher
-        if higher:
-            var, value = self.enc.at_least_grid(metric, g), 1.0
-        else:  # value <= -g  <=>  not (value >= -g + 1)
-            var, value = self.enc.at_least_grid(metric, -g + 1), 0.0
+        grid = g if higher else -g + 1  # lower is better: value <= -g, not value >= -g + 1
         support = frozenset(v for v, _ in self.enc.terms(metric))
-        return query.fix(var, value, lambda j: j.oriented(metric) >= g, support)
+
+        def check(j: Judged) -> bool:
+            return j.oriented(metric) >= g
+
+        if self.enc.c.metrics[metric].combine in ("sum", "noisy_or"):
+            # A plain row, not an indicator: the model does not grow with every threshold.
+            row = self.enc.threshold(metric, grid)
+            if isinstance(row, int):
+                var = row if higher else self.enc.neg(row)
+                return query.fix(var, 1.0, check, support)
+            form, t, margin = row
+            key = (-1 - metric, float(g))  # learnt cuts are kept per requirement
+            if higher:
+                return query.row(form, t - margin, math.inf, check, support=support, key=key)
+            return query.row(form, -math.inf, t + margin, check, support=support, key=key)
+        var = self.enc.at_least_grid(metric, grid)
+        return query.fix(var, 1.0 if higher else 0.0, check, support)
 
     def objective(self, metric: int) -> Row | None:
         """A linear objective that prefers better values of the metric (None for max, min):

@@ -1,10 +1,12 @@
 """A small MILP model (variables, sparse rows) solved by scipy.optimize.milp (HiGHS).
 
 Tolerances (`TOLERANCE`): `milp` documents only a few options and passes any other to HiGHS
-verbatim (with a RuntimeWarning, silenced here for those keys): the primal feasibility and
-integrality tolerances are tightened from HiGHS's defaults (1e-7 and 1e-6) to 1e-9, so that a
-binary cannot sit 1e-6 away from 0 or 1 and move a noisy-or's log form past a threshold; the
-relative MIP gap is 0 (HiGHS's default is 1e-4) so that an optimum is an optimum. The encoding
+verbatim (with a RuntimeWarning, silenced here for those keys): the primal feasibility
+tolerance is tightened from HiGHS's default (1e-7) to 1e-9, so that rows resolve thresholds
+finely; the integrality tolerance stays at HiGHS's 1e-6 (at 1e-9 HiGHS returned a wrong
+optimum on a shipped scenario), so a binary may sit 1e-6 from 0 or 1 and a proposal may be
+off by that much: the exact check catches it. The relative MIP gap is 0 (HiGHS's default is 1e-4) and the absolute one 1e-9 (default 1e-6), so
+that an optimum is an optimum and its dual bound often proves it (search.py). The encoding
 leaves a margin on every threshold (encode.py), so an exact 0/1 package that meets a test also
 meets its rows; a package the solver returns is rounded to 0/1 and checked exactly (search.py).
 """
@@ -25,8 +27,9 @@ from ..errors import GuaranteesError
 #: Stated solver tolerances (HiGHS defaults; scipy passes no other) and the relative gap used.
 TOLERANCE = {
     "primal_feasibility_tolerance": 1e-9,
-    "mip_feasibility_tolerance": 1e-9,
+    "mip_feasibility_tolerance": 1e-6,  # HiGHS's default: at 1e-9 it returned wrong optima
     "mip_rel_gap": 0.0,
+    "mip_abs_gap": 1e-9,
 }
 
 Row = dict[int, float]
