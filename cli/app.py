@@ -15,7 +15,7 @@ import typer
 
 from guarantees.cli.errors import EXIT_INVALID, CheckedGroup, fail, print_issues
 from guarantees.cli.escape import one_line
-from guarantees.cli.formats import Format
+from guarantees.cli.formats import Engine, Format
 
 app = typer.Typer(
     cls=CheckedGroup,  # every command: errors as messages, standard output checked at the end
@@ -118,11 +118,20 @@ def evaluate(
     output: OutputOpt = None,
     force: ForceOpt = False,
     jobs: JobsOpt = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="auto: enumerate every package up to the enumeration limit, optimise above it.",
+        ),
+    ] = Engine.auto,
 ) -> None:
     """Acceptable packages, frontier, trade-offs, blocks and concessions of each file."""
     from guarantees.cli.evaluate_command import run_evaluate
 
-    ok = run_evaluate(_expand(files), fmt, top=top, output=output, force=force, jobs=jobs)
+    ok = run_evaluate(
+        _expand(files), fmt, top=top, output=output, force=force, jobs=jobs, engine=engine.value
+    )
     if not ok:
         raise typer.Exit(EXIT_INVALID)
 

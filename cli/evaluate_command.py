@@ -7,7 +7,7 @@ through. Tables and Markdown appear file by file; JSON is one document written a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +17,22 @@ from guarantees.cli.files import load_file
 from guarantees.cli.formats import Format
 from guarantees.cli.output import Sink
 from guarantees.cli.progress import evaluate_with_progress
-from guarantees.model.errors import GuaranteesError, Issue
+from guarantees.model.errors import GuaranteesError, Issue, TooLargeError
+from guarantees.model.exact.enumerate import MAX_OPTIONS
 from guarantees.model.exact.results import Evaluation
 from guarantees.model.format.schema import Scenario
+from guarantees.model.optimise.results import OptimisedEvaluation
 
 #: How many entries of each list the table and Markdown views show without --top.
 DEFAULT_TOP = 5
+#: How many best packages the optimisation engine ranks for JSON without --top.
+DEFAULT_BEST = 10
+#: What to ask instead when every package cannot be listed.
+ASK_INSTEAD = (
+    "listing every acceptable package is out of reach at this size; ask the optimisation "
+    "engine (--engine optimise, chosen by default above {limit} options) for the best k "
+    "packages (--top K), the frontier and the smallest concession"
+)
 
 
 @dataclass(frozen=True)
@@ -31,20 +41,39 @@ class Outcome:
 
     file: str
     scenario: Scenario | None = None
-    result: Evaluation | None = None
+    result: Evaluation | OptimisedEvaluation | None = None
     issues: tuple[Issue, ...] = ()
     message: str | None = None  # an error with no position (too large)
 
 
-def evaluate_file(file: str, jobs: int | None = None) -> Outcome:
+def choose_engine(scenario: Scenario, engine: str) -> str:
+    """`enumerate` up to the enumeration limit, `optimise` above it, unless one is forced."""
+    if engine != "auto":
+        return engine
+    return "enumerate" if len(scenario.options) <= MAX_OPTIONS else "optimise"
+
+
+def evaluate_file(
+    file: str, jobs: int | None = None, *, engine: str = "auto", best: int = DEFAULT_BEST
+) -> Outcome:
     """Load and evaluate one file, printing its problems on stderr instead of stopping."""
     loaded = load_file(file)
     if loaded.scenario is None:
         print_issues(loaded.issues)
         return Outcome(file, issues=loaded.issues)
     scenario = loaded.scenario
+    result: Evaluation | OptimisedEvaluation
     try:
-        result = evaluate_with_progress(file, scenario, jobs)
+        if choose_engine(scenario, engine) == "optimise":
+            from guarantees.model.optimise.evaluate import optimise
+
+            result = optimise(scenario, best=best, points=best)
+        else:
+            result = evaluate_with_progress(file, scenario, jobs)
+    except TooLargeError as error:
+        message = f"{error}: {ASK_INSTEAD.format(limit=MAX_OPTIONS)}"
+        print_file_error(file, message)
+        return Outcome(file, scenario, message=message)
     except GuaranteesError as error:
         print_file_error(file, str(error))
         return Outcome(file, scenario, message=str(error))
@@ -59,13 +88,15 @@ def run_evaluate(
     output: Path | None,
     force: bool,
     jobs: int | None = None,
+    engine: str = "auto",
 ) -> bool:
     """Evaluate every file and write the chosen view; True when every file went through."""
     sink = Sink(output, force=force)
     entries: list[dict[str, Any]] = []
     shown = failed = 0
+    best = (DEFAULT_BEST if fmt is Format.json else DEFAULT_TOP) if top is None else top
     for file in files:
-        outcome = evaluate_file(file, jobs)
+        outcome = evaluate_file(file, jobs, engine=engine, best=best)
         failed += outcome.result is None
         if fmt is Format.json:
             entries.append(_json_entry(outcome, top))
@@ -79,9 +110,13 @@ def run_evaluate(
 
 
 def _json_entry(outcome: Outcome, top: int | None) -> dict[str, Any]:
-    """One file of the JSON document: its result, or its errors."""
+    """One file of the JSON document: its result (and the engine that answered), or its errors."""
+    if isinstance(outcome.result, OptimisedEvaluation):
+        result = outcome.result.to_json(top=top)
+        return {"file": outcome.file, "ok": True, "engine": "optimise", "result": result}
     if outcome.result is not None:
-        return render_json.ok_entry(outcome.file, outcome.result, top=top)
+        entry = render_json.ok_entry(outcome.file, outcome.result, top=top)
+        return {"file": entry["file"], "ok": True, "engine": "enumerate", "result": entry["result"]}
     errors = [render_json.issue_json(i) for i in outcome.issues]
     if outcome.message is not None:
         errors.append(render_json.error_json(outcome.file, outcome.message))
@@ -92,9 +127,16 @@ def _emit_view(sink: Sink, outcome: Outcome, fmt: Format, *, top: int, first: bo
     """One file's table or Markdown report, after a blank line unless it comes first."""
     assert outcome.result is not None
     assert outcome.scenario is not None
-    from guarantees.cli.report_evaluate import evaluation_report
+    if isinstance(outcome.result, OptimisedEvaluation):
+        from guarantees.cli.report_optimise import optimised_report
 
-    report = evaluation_report(outcome.file, outcome.scenario, outcome.result, top)
+        report = optimised_report(outcome.file, outcome.scenario, outcome.result, top)
+    else:
+        from guarantees.cli.report_evaluate import evaluation_report
+
+        report = evaluation_report(outcome.file, outcome.scenario, outcome.result, top)
+        engine = "Answered by the enumeration engine: every package was checked."
+        report = replace(report, facts=(*report.facts, engine))
     if fmt is Format.markdown:
         from guarantees.cli.render_markdown import report_markdown
 

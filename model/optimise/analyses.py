@@ -29,16 +29,19 @@ class Point:
     package: Judged
 
 
-def frontier(s: Searcher) -> list[Point]:
+def frontier(s: Searcher, limit: int | None = None) -> tuple[list[Point], bool]:
     """The (benefit, risk) frontier over feasible packages, by the epsilon-constraint method:
-    the best benefit, the best risk at it, then strictly better risk, until none is left."""
+    the best benefit, the best risk at it, then strictly better risk, until none is left.
+    At most `limit` points, best benefit first; True when that is the whole frontier."""
     c = s.enc.c
     query = s.rules()
     points: list[Point] = []
     while True:
+        if limit is not None and len(points) >= limit:
+            return points, s.solve(query) is None
         top = s.best_value(query, c.benefit)
         if top is None:
-            return points
+            return points, True
         at = s.at_least(query, c.benefit, top[0])
         risk = s.best_value(at, c.risk)
         assert risk is not None

@@ -26,11 +26,13 @@ def optimise(
     *,
     best: int = 10,
     frontier: bool = True,
+    points: int | None = None,
     concession: bool = True,
     blockers: bool = True,
     time_limit: float | None = None,
 ) -> OptimisedEvaluation:
-    """The optimisation engine's answers; `best` is how many acceptable packages to rank.
+    """The optimisation engine's answers; `best` is how many acceptable packages to rank,
+    `points` how many frontier points to find, best benefit first (None: all of them).
 
     `time_limit` bounds each solver call (seconds); SolverError when one runs out.
     """
@@ -40,7 +42,7 @@ def optimise(
     acceptable = s.keep(s.rules(), list(range(len(compiled.constraints))))
     ranked = s.k_best(acceptable, best)
     exists = bool(ranked) or (best == 0 and s.solve(acceptable) is not None)
-    points = _frontier(s) if frontier else None
+    found, complete = _frontier(s, points) if frontier else (None, True)
     opening = _concession(s) if concession else None
     views = _blockers(s) if blockers else None
     skipped = tuple(
@@ -59,7 +61,8 @@ def optimise(
         actors=len(compiled.actors),
         exists=exists,
         best=tuple(j.package() for j in ranked),
-        frontier=points,
+        frontier=found,
+        frontier_complete=complete,
         smallest_concession=opening,
         concession_searched=concession,
         blockers=views,
@@ -75,10 +78,11 @@ def optimise(
     )
 
 
-def _frontier(s: Searcher) -> tuple[OptimisedPoint, ...]:
+def _frontier(s: Searcher, limit: int | None) -> tuple[tuple[OptimisedPoint, ...], bool]:
     c = s.enc.c
     out = []
-    for point in analyses.frontier(s):
+    points, complete = analyses.frontier(s, limit)
+    for point in points:
         values = point.package.values
         out.append(
             OptimisedPoint(
@@ -88,7 +92,7 @@ def _frontier(s: Searcher) -> tuple[OptimisedPoint, ...]:
                 point.package.acceptable,
             )
         )
-    return tuple(out)
+    return tuple(out), complete
 
 
 def _concession(s: Searcher) -> Concession | None:

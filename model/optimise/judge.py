@@ -28,7 +28,9 @@ def metric_value(compiled: CompiledScenario, metric: int, mask: int) -> int:
     ints = [int(t) for t in terms]
     if not ints:
         return 0
-    return {"sum": sum, "max": max, "min": min}[m.combine](ints)
+    if m.combine == "sum":
+        return sum(ints)
+    return max(ints) if m.combine == "max" else min(ints)
 
 
 def holds(node: ir.Node, mask: int, values: list[int]) -> bool:

@@ -26,6 +26,8 @@ ABSENT = {
     "counts.feasible": "the number of feasible packages",
     "counts.acceptable": "the number of acceptable packages",
 }
+#: Said when the frontier search stopped at the points asked for.
+FRONTIER_CUT = "frontier points past those asked for (--top N asks for N)"
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class OptimisedEvaluation:
     exists: bool
     best: tuple[Package, ...]
     frontier: tuple[OptimisedPoint, ...] | None
+    frontier_complete: bool
     smallest_concession: Concession | None
     concession_searched: bool
     blockers: tuple[BlockerView, ...] | None
@@ -103,7 +106,8 @@ class OptimisedEvaluation:
     @property
     def absent(self) -> tuple[str, ...]:
         """Every key of guarantees.result/1 left null, and what was not asked for."""
-        return (*ABSENT, *self.skipped)
+        cut = () if self.frontier_complete else ("frontier_points",)
+        return (*ABSENT, *cut, *self.skipped)
 
     def to_json(self, *, top: int | None = None) -> dict[str, Any]:
         """The documented JSON form; `top` limits the frontier and the best packages."""
@@ -132,6 +136,7 @@ class OptimisedEvaluation:
             "truncated": top is not None,
             "engine": self.engine.to_json(),
             "absent": list(self.absent),
+            "frontier_complete": self.frontier_complete,
             "exists": self.exists,
             "best": [p.to_json() for p in self.best[:top]],
             "smallest_concession": None if concession is None else concession.to_json(),

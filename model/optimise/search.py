@@ -14,7 +14,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from ..exact.values import CUT, SCALE
 from .encode import Encoding
 from .judge import Judged
 from .solver import Row, Solution, SolverError
@@ -130,7 +129,7 @@ class Searcher:
         tests = self.enc.c.rules
         for k in range(len(tests)):
             support = self.enc.support(tests[k].ok)
-            query = query.fix(self.enc.tests[k], 1.0, lambda j, k=k: j.ok[k], support)
+            query = query.fix(self.enc.tests[k], 1.0, _passes(k), support)
         return query
 
     def keep(self, query: Query, constraints: list[int]) -> Query:
@@ -139,7 +138,7 @@ class Searcher:
         for k in constraints:
             support = self.enc.support(self.enc.c.constraints[k].ok)
             test = self.enc.tests[offset + k]
-            query = query.fix(test, 1.0, lambda j, k=k: j.ok[offset + k], support)
+            query = query.fix(test, 1.0, _passes(offset + k), support)
         return query
 
     def at_least(self, query: Query, metric: int, g: int) -> Query:
@@ -220,7 +219,7 @@ class Searcher:
             value = exact(judged)
             if solution.bound > value - 1 + 1e-6:
                 return value, judged
-            fewer = query.row(form, -math.inf, value - 0.5, lambda j, value=value: exact(j) < value)
+            fewer = query.row(form, -math.inf, value - 0.5, _below(exact, value))
             found = self.solve(fewer, form)
             if found is None:
                 return value, judged
@@ -258,17 +257,13 @@ class Searcher:
             window = [bit_at[p] for p in range(start, min(start + WINDOW, c.n))]
             weights = {b: 2 ** (len(window) - 1 - i) for i, b in enumerate(window)}
             form = {self.enc.x[b]: -float(w) for b, w in weights.items()}
-            found = self.smallest(
-                query, form, lambda j, w=weights: -sum(x for b, x in w.items() if j.mask >> b & 1)
-            )
+            found = self.smallest(query, form, _weighed(weights))
             assert found is not None
             judged = found[1]
             for b in window:
                 value = float(judged.mask >> b & 1)
                 chosen += int(value)
-                query = query.fix(
-                    self.enc.x[b], value, lambda j, b=b, value=value: (j.mask >> b & 1) == value
-                )
+                query = query.fix(self.enc.x[b], value, _holds_bit(b, value))
         return judged
 
     def k_best(self, query: Query, k: int) -> list[Judged]:
@@ -283,6 +278,21 @@ class Searcher:
         return out
 
 
-def q_upper(shift_q: int) -> float:
-    """The largest shift whose grid value is shift_q (the top of its grid cell)."""
-    return (shift_q + 1 - CUT) / SCALE
+def _passes(k: int) -> Callable[[Judged], bool]:
+    """Exact check: the package passes test k (rules, then constraints)."""
+    return lambda j: j.ok[k]
+
+
+def _below(exact: Callable[[Judged], int], value: int) -> Callable[[Judged], bool]:
+    """Exact check: the form's value is below `value`."""
+    return lambda j: exact(j) < value
+
+
+def _weighed(weights: dict[int, int]) -> Callable[[Judged], int]:
+    """Exact value of minus the weighted options of a package (bit -> weight)."""
+    return lambda j: -sum(w for b, w in weights.items() if j.mask >> b & 1)
+
+
+def _holds_bit(bit: int, value: float) -> Callable[[Judged], bool]:
+    """Exact check: the package has option `bit` exactly when value is 1."""
+    return lambda j: (j.mask >> bit & 1) == value

@@ -5,16 +5,21 @@ verbatim (with a RuntimeWarning, silenced here for those keys): the primal feasi
 tolerance is tightened from HiGHS's default (1e-7) to 1e-9, so that rows resolve thresholds
 finely; the integrality tolerance stays at HiGHS's 1e-6 (at 1e-9 HiGHS returned a wrong
 optimum on a shipped scenario), so a binary may sit 1e-6 from 0 or 1 and a proposal may be
-off by that much: the exact check catches it. The relative MIP gap is 0 (HiGHS's default is 1e-4) and the absolute one 1e-9 (default 1e-6), so
-that an optimum is an optimum and its dual bound often proves it (search.py). The encoding
+off by that much: the exact check catches it. The relative MIP gap is 0 (HiGHS's default is
+1e-4) and the absolute one 1e-9 (default 1e-6), so that an optimum is an optimum and its dual
+bound often proves it (search.py). The encoding
 leaves a margin on every threshold (encode.py), so an exact 0/1 package that meets a test also
 meets its rows; a package the solver returns is rounded to 0/1 and checked exactly (search.py).
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -95,7 +100,7 @@ class Model:
         if self.time_limit is not None:
             options["time_limit"] = self.time_limit
         start = time.perf_counter()
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _quiet_stdout():
             warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
             result = milp(
                 c,
@@ -125,6 +130,22 @@ class Solution:
     def bit(self, v: int) -> bool:
         """A binary variable's value, rounded."""
         return bool(self.x[v] > 0.5)
+
+
+@contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Silence file descriptor 1 while HiGHS runs: some builds print debugging lines there
+    ("HighsMipSolverData::..."), which would corrupt a JSON document on stdout."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
 
 
 def _matrix(rows: list[tuple[Row, float, float]], n: int) -> LinearConstraint:
