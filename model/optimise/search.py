@@ -153,9 +153,11 @@ class Searcher:
         if self.enc.c.metrics[metric].combine in ("sum", "noisy_or"):
             # A plain row, not an indicator: the model does not grow with every threshold.
             row = self.enc.threshold(metric, grid)
-            if isinstance(row, int):
-                var = row if higher else self.enc.neg(row)
-                return query.fix(var, 1.0, check, support)
+            if isinstance(row, int):  # decided for every package: no row, no learnt cuts
+                always = (row == self.enc.true) == higher
+                if always:
+                    return query.row({}, -math.inf, math.inf, check, support=support)
+                return query.fix(self.enc.false, 1.0, check, support)
             form, t, margin = row
             key = (-1 - metric, float(g))  # learnt cuts are kept per requirement
             if higher:

@@ -36,6 +36,10 @@ TOLERANCE = {
     "mip_rel_gap": 0.0,
     "mip_abs_gap": 1e-9,
 }
+#: HiGHS's presolve is off: on a knapsack row whose excluded combination lay 1e-9 (relative)
+#: past its bound it fixed a variable wrongly and returned a wrong optimum as proven
+#: (tests/unit/optimise). Without it a proposal may be slightly infeasible: the check rejects it.
+PRESOLVE = False
 
 Row = dict[int, float]
 
@@ -96,7 +100,7 @@ class Model:
         for v, a in objective.items():
             c[v] += a
         constraints = _matrix(rows, n) if rows else None
-        options: dict[str, float | bool] = dict(TOLERANCE)
+        options: dict[str, float | bool] = {**TOLERANCE, "presolve": PRESOLVE}
         if self.time_limit is not None:
             options["time_limit"] = self.time_limit
         start = time.perf_counter()

@@ -13,6 +13,7 @@ from cli_helpers import EXAMPLE, INVALID_ISSUES, SCENARIOS, Run
 
 from guarantees.cli import progress
 from guarantees.model import load
+from guarantees.model.exact.enumerate import MAX_OPTIONS
 from guarantees.model.exact.evaluate import evaluate
 
 
@@ -195,14 +196,18 @@ def test_pattern_matching_nothing_stops_before_any_work(run: Run, tmp_path: Path
 def test_too_large_scenario_is_refused_with_a_message(
     run: Run, make_big: Callable[[int], Path], small: Path
 ) -> None:
-    big = make_big(27)
-    result = run("evaluate", big, small, "-f", "json")
+    """Enumeration forced past its limit: refused, saying what to ask instead."""
+    n = MAX_OPTIONS + 1
+    big = make_big(n)
+    result = run("evaluate", big, small, "-f", "json", "--engine", "enumerate")
     assert result.exit_code == 2
-    assert re.match(rf"{re.escape(str(big))}: scenario 'big-27' has 27 options", result.stderr)
+    assert re.match(rf"{re.escape(str(big))}: scenario 'big-{n}' has {n} options", result.stderr)
+    assert "--engine optimise" in result.stderr
     entry = _json(result)["files"][0]
     assert entry["ok"] is False
     assert entry["errors"][0]["line"] is None
-    assert "27 options" in entry["errors"][0]["message"]
+    assert f"{n} options" in entry["errors"][0]["message"]
+    assert "the best k packages (--top K)" in entry["errors"][0]["message"]
     assert _json(result)["files"][1]["ok"] is True
 
 
