@@ -72,43 +72,56 @@ def smallest_concession(s: Searcher) -> Opening | None:
     count = len(tests)
     # equal constraints share one indicator: count each
     held: Row = {v: float(k) for v, k in Counter(tests).items()}
-    some = s.rules().row(held, -math.inf, count - 1, lambda j: bool(j.failed))
+    judged_on = frozenset().union(*(s.enc.support(t.ok) for t in c.constraints))
+    some = s.rules().row(held, -math.inf, count - 1, lambda j: bool(j.failed), support=judged_on)
     fails = {v: -float(k) for v, k in held.items()}
     found = s.smallest(some, fails, lambda j: len(j.failed) - count)
     if found is None:
         return None
     size = found[0] + count
-    same = some.row(held, count - size, count - size, lambda j: len(j.failed) == size)
+    same = some.row(
+        held, count - size, count - size, lambda j: len(j.failed) == size, support=judged_on
+    )
     objective = shift_rows(s)
-    least = _least_shift(s, same, objective)
+    least = _least_shift(s, same, objective, found[1])
     top = (least + 1 - CUT) / SCALE
-    ties = same.row(objective, -math.inf, top + 1e-9, lambda j: q_scalar(j.shift()) == least)
+    ties = same.row(
+        objective,
+        -math.inf,
+        top + 1e-9,
+        lambda j: q_scalar(j.shift()) == least,
+        support=_shift_support(s),
+    )
     package = s.best(ties)
-    if package is None:
+    if package is None:  # the solver lost it (numerically): never seen in the tests
         raise SolverError("the package of least shift was lost on the second search")
     return Opening(package.failed, package, package.shift())
 
 
-def _least_shift(s: Searcher, query: Query, objective: Row) -> int:
+def _least_shift(s: Searcher, query: Query, objective: Row, known: Judged) -> int:
     """The least shift on the grid among the query's packages: proposals from the lower
-    bound of shift_rows, each judged exactly, until the bound passes the best one found."""
-    best: int | None = None
+    bound of shift_rows, each judged exactly, until the bound passes the best one found.
+    `known` is a package of the query, found before (its shift is an upper bound)."""
+    best = q_scalar(known.shift())
     for _ in range(MAX_SHIFT_PROPOSALS):
         found = s.solve(query, objective)
         if found is None:
             break
         judged, solution = found
-        if best is not None and solution.bound >= (best - CUT) / SCALE - 1e-9:
-            break
-        shift = q_scalar(judged.shift())
-        best = shift if best is None else min(best, shift)
+        best = min(best, q_scalar(judged.shift()))
         if solution.bound >= (best - CUT) / SCALE - 1e-9:
             break
-        query = s.exclude(query, judged.mask)
+        # Every package that agrees on the limits' terms has the same shift: skip them all.
+        query = query.row(*s.nogood(judged.mask, _shift_support(s)))
     else:
         raise SolverError("the least shift could not be proven")
-    assert best is not None
     return best
+
+
+def _shift_support(s: Searcher) -> frozenset[int]:
+    """The presence variables the shift depends on: the terms of every limited metric."""
+    metrics = {m for t in s.enc.c.constraints for m, _, _, _ in t.bounds}
+    return frozenset(v for m in metrics for v, _ in s.enc.terms(m))
 
 
 def shift_rows(s: Searcher) -> Row:

@@ -35,7 +35,8 @@ def test_engines_agree(data: Data) -> None:
     ours = optimise(scenario, best=3, blockers=False)
     assert ours.exists == (exact.counts.acceptable > 0)
     assert [p.options for p in ours.best] == [p.options for p in exact.acceptable[:3]]
-    assert ours.frontier is not None and ours.frontier_complete
+    assert ours.frontier is not None
+    assert ours.frontier_complete
     assert [(p.benefit, p.risk, p.package.options) for p in ours.frontier] == [
         (point.benefit, point.risk, point.packages[0].options) for point in exact.frontier
     ]
