@@ -176,9 +176,10 @@ def _noisy_rows(s: Searcher, metric: int, side: str, g: int) -> list[tuple[Row, 
     if side == "min":  # shortfall >= theta - v = theta - 1 + exp(E): convex, tangents
         theta = (g - CUT) / SCALE
         out = []
-        for share in (0.0, 0.25, 0.5, 0.75, 0.9, 1.0):
-            v0 = min(max(theta, 0.0) * share, 1 - 1e-12)
-            e0 = math.log1p(-v0)
+        rests = {1 - max(theta, 0.0) * share for share in (0.0, 0.25, 0.5, 0.75, 0.9, 1.0)}
+        rests |= {10.0**-k for k in range(1, 12) if 10.0**-k > 1 - theta}  # 1 - v near 0
+        for rest in sorted(rests):
+            e0 = math.log(max(rest, 1e-12))
             slope = math.exp(e0)
             out.append(({v: -slope * a for v, a in log.items()}, theta - 1 + slope * (1 - e0)))
         return out
