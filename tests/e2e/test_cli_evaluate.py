@@ -106,7 +106,8 @@ def test_json_counts_and_lists_equal_the_model(run: Run) -> None:
     document = _json(result)
     assert document["schema"] == "guarantees.evaluate/1"
     (entry,) = document["files"]
-    assert list(entry) == ["file", "ok", "result"]
+    assert list(entry) == ["file", "ok", "engine", "result"]
+    assert entry["engine"] == "enumerate"
     evaluation = evaluate(load(EXAMPLE))
     assert entry["result"]["counts"] == evaluation.counts.to_json()
     assert len(entry["result"]["frontier"]) == len(evaluation.frontier)
@@ -118,7 +119,14 @@ def test_json_is_the_model_json_with_stable_key_order(run: Run, small: Path) -> 
     result = run("evaluate", small, "-f", "json")
     expected = {
         "schema": "guarantees.evaluate/1",
-        "files": [{"file": str(small), "ok": True, "result": evaluate(load(small)).to_json()}],
+        "files": [
+            {
+                "file": str(small),
+                "ok": True,
+                "engine": "enumerate",
+                "result": evaluate(load(small)).to_json(),
+            }
+        ],
     }
     assert result.stdout == json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
 
