@@ -11,6 +11,9 @@ from guarantees.cli.output import Sink
 from guarantees.model.exact.evaluate import explain
 from guarantees.model.format.load import load
 
+#: Options the exact engine's 64-bit package masks hold; past it, explain judges on Python ints.
+MASK_BITS = 64
+
 
 def parse_package(text: str) -> list[str]:
     """`a, b,c` -> [a, b, c]; blanks between commas are ignored, so "" is the empty package."""
@@ -20,7 +23,12 @@ def parse_package(text: str) -> list[str]:
 def run_explain(file: str, package: str, fmt: Format) -> None:
     """Load, explain and print in the chosen format (errors propagate to the caller)."""
     scenario = load(file, display=file)
-    result = explain(scenario, parse_package(package))
+    if len(scenario.options) > MASK_BITS:
+        from guarantees.model.optimise.explain import explain as explain_any
+
+        result = explain_any(scenario, parse_package(package))
+    else:
+        result = explain(scenario, parse_package(package))
     sink = Sink()
     if fmt is Format.json:
         from guarantees.cli.render_json import explain_document

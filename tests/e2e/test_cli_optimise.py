@@ -87,3 +87,16 @@ def test_markdown_view_of_the_optimisation_engine(run: Run, generated_60: Path) 
     assert result.exit_code == 0, result.stderr
     assert "Best acceptable packages" in result.stdout
     assert "Smallest concession" in result.stdout
+
+
+def test_explain_a_package_of_a_200_option_scenario(
+    run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Past 64 options the exact engine's masks overflow; explain judges on Python ints."""
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    path = __import__("generate").write(200, tmp_path)
+    sys.modules.pop("generate", None)
+    result = run("explain", path, "--package", "option_00,option_150", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    package = json.loads(result.stdout)["result"]["package"]
+    assert package["options"] == ["option_00", "option_150"]

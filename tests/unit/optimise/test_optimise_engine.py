@@ -80,3 +80,12 @@ def test_options_past_64_change_nothing_when_they_carry_nothing(extra: int) -> N
     assert concession is not None
     assert exact.concessions
     assert concession.package.options == exact.concessions[0].package.options
+
+
+def test_explain_of_any_size_agrees_with_the_exact_explain() -> None:
+    from guarantees.model.exact.evaluate import explain as exact_explain
+    from guarantees.model.optimise.explain import explain
+
+    scenario = load(SCENARIO)
+    for options in ([], list(scenario.options)[:3], list(scenario.options)):
+        assert explain(scenario, options) == exact_explain(scenario, options)
