@@ -118,6 +118,8 @@ class Encoding:
 
     def iff(self, a: int, b: int) -> int:
         """1 when a and b agree."""
+        if a == b:  # `x <-> x`: its rows would add one variable's coefficients twice
+            return self.true
         key = ("iff", (a, b))
         if key not in self._logic:
             z = self.model.var()

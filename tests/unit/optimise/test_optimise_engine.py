@@ -89,3 +89,15 @@ def test_explain_of_any_size_agrees_with_the_exact_explain() -> None:
     scenario = load(SCENARIO)
     for options in ([], list(scenario.options)[:3], list(scenario.options)):
         assert explain(scenario, options) == exact_explain(scenario, options)
+
+
+def test_a_name_equivalent_to_itself_holds_for_every_package() -> None:
+    """`backstop <-> backstop` once read false whenever backstop was in the package: its
+    rows named one variable twice in a dict, so one coefficient overwrote the other."""
+    text = PRESOLVE_CASE.replace(
+        "constraints: []", "constraints: [{condition: 'backstop <-> backstop'}]"
+    )
+    scenario = loads(text, file="case.yaml")
+    ours = optimise(scenario, best=3)
+    exact = evaluate(scenario)
+    assert [p.options for p in ours.best] == [p.options for p in exact.acceptable[:3]]
