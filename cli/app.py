@@ -15,7 +15,7 @@ import typer
 
 from guarantees.cli.errors import EXIT_INVALID, CheckedGroup, fail, print_issues
 from guarantees.cli.escape import one_line
-from guarantees.cli.formats import Format
+from guarantees.cli.formats import Engine, Format
 
 #: Draws of the robustness parts of evaluate, explain, diff, frontier --plot and report.
 SAMPLES = 1000
@@ -158,6 +158,13 @@ def evaluate(
     quiet: QuietOpt = False,
     samples: SamplesOpt = SAMPLES,
     seed: SeedOpt = 1,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="auto: enumerate every package up to the enumeration limit, optimise above it.",
+        ),
+    ] = Engine.auto,
 ) -> None:
     """Acceptable packages, frontier, trade-offs, blocks and concessions of each file, and
     how likely a deal is across the file's uncertain values."""
@@ -173,6 +180,7 @@ def evaluate(
         jobs=jobs,
         quiet=quiet,
         draws=Draws(samples, seed),
+        engine=engine.value,
     )
     if not ok:
         raise typer.Exit(EXIT_INVALID)

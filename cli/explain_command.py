@@ -13,6 +13,9 @@ from guarantees.cli.report_robustness import package_section
 from guarantees.model.exact.evaluate import explain
 from guarantees.model.format.load import load
 
+#: Options the exact engine's 64-bit package masks hold; past it, explain judges on Python ints.
+MASK_BITS = 64
+
 
 def parse_package(text: str) -> list[str]:
     """`a, b,c` -> [a, b, c]; blanks between commas are ignored, so "" is the empty package."""
@@ -22,7 +25,12 @@ def parse_package(text: str) -> list[str]:
 def run_explain(file: str, package: str, fmt: Format, draws: Draws = NO_DRAWS) -> None:
     """Load, explain and print in the chosen format (errors propagate to the caller)."""
     scenario = load(file, display=file)
-    result = explain(scenario, parse_package(package))
+    if len(scenario.options) > MASK_BITS:
+        from guarantees.model.optimise.explain import explain as explain_any
+
+        result = explain_any(scenario, parse_package(package))
+    else:
+        result = explain(scenario, parse_package(package))
     chance, note = package_of(scenario, result.package.options, draws)
     sink = Sink()
     if fmt is Format.json:

@@ -11,3 +11,11 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
+
+
+class Engine(StrEnum):
+    """Which engine answers `evaluate`: chosen by size, or forced."""
+
+    auto = "auto"
+    enumerate = "enumerate"
+    optimise = "optimise"

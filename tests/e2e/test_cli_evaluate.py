@@ -13,6 +13,7 @@ from cli_helpers import EXAMPLE, INVALID_ISSUES, REPO, SCENARIOS, Run
 
 from guarantees.cli import progress
 from guarantees.model import load
+from guarantees.model.exact.enumerate import MAX_OPTIONS
 from guarantees.model.exact.evaluate import evaluate
 
 
@@ -105,7 +106,8 @@ def test_json_counts_and_lists_equal_the_model(run: Run) -> None:
     document = _json(result)
     assert document["schema"] == "guarantees.evaluate/1"
     (entry,) = document["files"]
-    assert list(entry) == ["file", "ok", "result", "robustness"]
+    assert list(entry) == ["file", "ok", "engine", "result", "robustness"]
+    assert entry["engine"] == "enumerate"
     evaluation = evaluate(load(EXAMPLE))
     assert entry["result"]["counts"] == evaluation.counts.to_json()
     assert len(entry["result"]["frontier"]) == len(evaluation.frontier)
@@ -121,6 +123,7 @@ def test_json_is_the_model_json_with_stable_key_order(run: Run, small: Path) -> 
             {
                 "file": str(small),
                 "ok": True,
+                "engine": "enumerate",
                 "result": evaluate(load(small)).to_json(),
                 "robustness": None,  # every value of the small scenario is certain
             }
@@ -209,14 +212,18 @@ def test_pattern_matching_nothing_stops_before_any_work(run: Run, tmp_path: Path
 def test_too_large_scenario_is_refused_with_a_message(
     run: Run, make_big: Callable[[int], Path], small: Path
 ) -> None:
-    big = make_big(31)
-    result = run("evaluate", big, small, "-f", "json")
+    """Enumeration forced past its limit: refused, saying what to ask instead."""
+    n = MAX_OPTIONS + 1
+    big = make_big(n)
+    result = run("evaluate", big, small, "-f", "json", "--engine", "enumerate")
     assert result.exit_code == 2
-    assert re.match(rf"{re.escape(str(big))}: scenario 'big-31' has 31 options", result.stderr)
+    assert re.match(rf"{re.escape(str(big))}: scenario 'big-{n}' has {n} options", result.stderr)
+    assert "--engine optimise" in result.stderr
     entry = _json(result)["files"][0]
     assert entry["ok"] is False
     assert entry["errors"][0]["line"] is None
-    assert "31 options" in entry["errors"][0]["message"]
+    assert f"{n} options" in entry["errors"][0]["message"]
+    assert "the best k packages (--top K)" in entry["errors"][0]["message"]
     assert _json(result)["files"][1]["ok"] is True
 
 

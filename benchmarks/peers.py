@@ -1,0 +1,233 @@
+"""This project against what a user would otherwise write, side by side on the same scenarios.
+
+    python benchmarks/peers.py                   # 12, 16, 20 options; then 60, 100, 200
+    python benchmarks/peers.py --small 12 --large 60 --timeout 60
+
+Scenarios come from benchmarks/generate.py (8 actors). At enumeration sizes: the whole
+`guarantees evaluate FILE` (every report), a pure-Python enumeration (pure_python.py),
+python-constraint listing every acceptable package (one constraint over all options, checked
+in plain Python), and OR-Tools CP-SAT listing every acceptable package. At large sizes: the
+best acceptable package by this project's optimisation engine (`optimise(best=1)`, frontier,
+concession and blockers off) against CP-SAT maximising the same benefit. Every figure is one
+child process (benchmarks/child.py): wall time, start-up included.
+
+CP-SAT works on integers: noisy-or metrics enter as log(1 - t) scaled by 10^6 and rounded,
+sums on their grid; so its optimum may differ from the exact one in the last digits. The
+benchmark extras (`pip install ".[bench]"`) are never runtime dependencies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import generate
+from child import measure
+
+HERE = Path(__file__).resolve().parent
+LOG_UNITS = 1e6
+
+
+def cp_model(path: str, *, everything: bool) -> tuple[Any, Any, list[Any]]:  # noqa: PLR0915
+    """A CP-SAT model of the scenario's acceptable packages (and, unless `everything`, a
+    benefit objective): option booleans, every rule and constraint enforced."""
+    from ortools.sat.python import cp_model as cp
+
+    from guarantees.model import load
+    from guarantees.model.exact import ir
+    from guarantees.model.exact.compile import compile_scenario
+
+    c = compile_scenario(load(path))
+    model = cp.CpModel()
+    x = [model.NewBoolVar(f"x{b}") for b in range(c.n)]
+
+    def present(mask: int) -> Any:
+        members = [x[b] for b in range(c.n) if mask >> b & 1]
+        if len(members) == 1:
+            return members[0]
+        z = model.NewBoolVar("")
+        model.AddMinEquality(z, members)
+        return z
+
+    def metric_expr(m: int) -> Any:
+        metric = c.metrics[m]
+        terms = [(x[b], metric.term(b)) for b in range(c.n) if not math.isnan(metric.terms[b])]
+        terms += [(present(mask), t) for mask, t in metric.interactions]
+        if metric.combine == "noisy_or":
+            scaled = [(v, -math.log1p(-min(float(t), 1 - 1e-12)) * LOG_UNITS) for v, t in terms]
+            return sum(round(a) * v for v, a in scaled)
+        return sum(int(t) * v for v, t in terms)
+
+    def at_least(m: int, g: int) -> Any:
+        metric = c.metrics[m]
+        z = model.NewBoolVar("")
+        if metric.combine == "noisy_or":
+            theta = min(max((g - 0.5) / 1e9, 0.0), 1 - 1e-12)
+            t = math.ceil(-math.log1p(-theta) * LOG_UNITS)
+        else:
+            t = g
+        e = metric_expr(m)
+        model.Add(e >= t).OnlyEnforceIf(z)
+        model.Add(e < t).OnlyEnforceIf(z.Not())
+        return z
+
+    def node(n: ir.Node) -> Any:
+        match n:
+            case ir.Const(value):
+                return model.NewConstant(int(value))
+            case ir.Has(mask):
+                z = model.NewBoolVar("")
+                model.AddMaxEquality(z, [x[b] for b in range(c.n) if mask >> b & 1])
+                return z
+            case ir.CountCmp(mask, op, k):
+                z = model.NewBoolVar("")
+                count = sum(x[b] for b in range(c.n) if mask >> b & 1)
+                ok = {"<=": count <= math.floor(k), ">=": count >= math.ceil(k)}.get(op)
+                if ok is None:
+                    raise NotImplementedError(op)
+                model.Add(ok).OnlyEnforceIf(z)
+                bad = {"<=": count > math.floor(k), ">=": count < math.ceil(k)}[op]
+                model.Add(bad).OnlyEnforceIf(z.Not())
+                return z
+            case ir.MetricCmp(m, op, g):
+                if op == ">=":
+                    return at_least(m, g)
+                if op == "<=":
+                    return at_least(m, g + 1).Not()
+                raise NotImplementedError(op)
+            case ir.Not(operand):
+                return node(operand).Not()
+            case ir.All(items):
+                z = model.NewBoolVar("")
+                model.AddMinEquality(z, [node(i) for i in items])
+                return z
+            case ir.Any_(items):
+                z = model.NewBoolVar("")
+                model.AddMaxEquality(z, [node(i) for i in items])
+                return z
+        raise NotImplementedError(repr(n))
+
+    for test in c.rules + c.constraints:
+        model.Add(node(test.ok) == 1)
+    if not everything:
+        sign = 1 if c.metrics[c.benefit].higher else -1  # both forms grow with the value
+        model.Maximize(sign * metric_expr(c.benefit))
+    return model, cp, x
+
+
+def run_cpsat(path: str, *, everything: bool) -> str:
+    model, cp, _ = cp_model(path, everything=everything)
+    solver = cp.CpSolver()
+    solver.parameters.num_workers = 1 if everything else 2
+    if everything:
+        solver.parameters.enumerate_all_solutions = True
+
+        class Count(cp.CpSolverSolutionCallback):  # type: ignore[misc]
+            def __init__(self) -> None:
+                super().__init__()
+                self.n = 0
+
+            def on_solution_callback(self) -> None:
+                self.n += 1
+
+        counter = Count()
+        solver.Solve(model, counter)
+        return f"{counter.n} acceptable"
+    status = solver.Solve(model)
+    return f"{solver.StatusName(status)} {solver.ObjectiveValue()}"
+
+
+def run_constraint(path: str) -> str:
+    """python-constraint: every acceptable package, one n-ary constraint checked in Python."""
+    import constraint  # python-constraint
+
+    from guarantees.model import load
+    from guarantees.model.exact.compile import compile_scenario
+    from guarantees.model.optimise.judge import Judged
+
+    c = compile_scenario(load(path))
+    problem = constraint.Problem()
+    names = [f"x{b}" for b in range(c.n)]
+    problem.addVariables(names, [0, 1])
+
+    def acceptable(*bits: int) -> bool:
+        return Judged(c, sum(bit << b for b, bit in enumerate(bits))).acceptable
+
+    problem.addConstraint(constraint.FunctionConstraint(acceptable), names)
+    return f"{len(problem.getSolutions())} acceptable"
+
+
+def run_ours_best(path: str) -> str:
+    from guarantees.model import load
+    from guarantees.model.optimise.evaluate import optimise
+
+    r = optimise(load(path), best=1, frontier=False, concession=False, blockers=False)
+    return f"{r.best[0].options if r.best else None}"
+
+
+def one(kind: str, path: str) -> None:
+    """Run one peer on one file in this process (the parent times it)."""
+    if kind == "cpsat-all":
+        print(run_cpsat(path, everything=True))
+    elif kind == "cpsat-best":
+        print(run_cpsat(path, everything=False))
+    elif kind == "constraint":
+        print(run_constraint(path))
+    elif kind == "ours-best":
+        print(run_ours_best(path))
+
+
+def cell(command: list[str], timeout: float) -> str:
+    out = measure(command, timeout)
+    if out.status is None:
+        return f"> {timeout:.0f} s"
+    if out.status != 0:
+        return "failed: " + out.stderr.strip().splitlines()[-1][:60]
+    return f"{out.wall:.2f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, nargs="*", default=[12, 16, 20])
+    parser.add_argument("--large", type=int, nargs="*", default=[60, 100, 200])
+    parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--one", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        one(*args.one)
+        return
+    py = sys.executable
+    me = str(Path(__file__).resolve())
+    guarantees = [str(Path(py).parent / "guarantees")]
+    with tempfile.TemporaryDirectory() as folder:
+        print("| options | guarantees evaluate | pure Python | python-constraint | CP-SAT (all) |")
+        print("|---|---|---|---|---|")
+        for n in args.small:
+            path = str(generate.write(n, Path(folder)))
+            row = [
+                cell([*guarantees, "evaluate", path], args.timeout),
+                cell([py, str(HERE / "pure_python.py"), path], args.timeout),
+                cell([py, me, "--one", "constraint", path], args.timeout),
+                cell([py, me, "--one", "cpsat-all", path], args.timeout),
+            ]
+            print(f"| {n} | " + " | ".join(row) + " |", flush=True)
+        print()
+        print("| options | best acceptable package (optimise) | CP-SAT optimising |")
+        print("|---|---|---|")
+        for n in args.large:
+            path = str(generate.write(n, Path(folder)))
+            row = [
+                cell([py, me, "--one", "ours-best", path], args.timeout),
+                cell([py, me, "--one", "cpsat-best", path], args.timeout),
+            ]
+            print(f"| {n} | " + " | ".join(row) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

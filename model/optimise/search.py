@@ -1,0 +1,300 @@
+"""Searches on the MILP, each answer checked exactly before it is kept.
+
+A `Query` is a set of requirements on packages, each twice: as MILP rows or fixed indicator
+values, and as an exact check on the package's verdicts (model/exact/verdicts.py). The solver
+proposes a package; if the exact check turns it down (it was within the solver's tolerance of
+a threshold) it is excluded by a no-good cut and the solver asked again. The encoding's margins
+make the MILP's set of packages a superset of the exact one, so nothing acceptable is lost and
+what is kept is exact. Optima are proven the same way: ask for a strictly better grid value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from .encode import Encoding
+from .judge import Judged
+from .solver import Row, Solution, SolverError
+
+#: Proposals turned down by the exact check before a search gives up (never seen in tests).
+MAX_REJECTED = 500
+#: Positions of options fixed per solve when breaking ties by file order (weights 2^19 ... 1).
+WINDOW = 20
+#: Relative room kept when a dual bound is read as a proof.
+PROOF_SLACK = 1e-10
+
+
+#: An exact check, the presence variables its outcome depends on (None: every option), and
+#: for a fixed indicator its (variable, value): what is learnt about it holds in every query.
+Check = tuple[Callable[[Judged], bool], frozenset[int] | None, tuple[int, float] | None]
+
+
+@dataclass(frozen=True)
+class Query:
+    """Requirements on packages: fixed variables, extra rows, and their exact checks."""
+
+    fixed: tuple[tuple[int, float], ...] = ()
+    rows: tuple[tuple[Row, float, float], ...] = ()
+    checks: tuple[Check, ...] = ()
+
+    def fix(
+        self,
+        var: int,
+        value: float,
+        check: Callable[[Judged], bool],
+        support: frozenset[int] | None = None,
+    ) -> Query:
+        """Fix an indicator; `check` says exactly whether a package meets it."""
+        fixed = (*self.fixed, (var, value))
+        return replace(self, fixed=fixed, checks=(*self.checks, (check, support, (var, value))))
+
+    def row(
+        self,
+        row: Row,
+        lower: float,
+        upper: float,
+        check: Callable[[Judged], bool] | None = None,
+        *,
+        support: frozenset[int] | None = None,
+        key: tuple[int, float] | None = None,
+    ) -> Query:
+        """Add a row; `check` (if any) says exactly whether a package meets it, and `key`
+        names the requirement when cuts learnt about it hold in every query."""
+        checks = self.checks if check is None else (*self.checks, (check, support, key))
+        return replace(self, rows=(*self.rows, (row, lower, upper)), checks=checks)
+
+
+@dataclass
+class Searcher:
+    """Verified solving over one encoding."""
+
+    enc: Encoding
+    judged: dict[int, Judged] = field(default_factory=dict)
+    #: Per fixed indicator: rows excluding packages found (exactly) not to meet it.
+    learnt: dict[tuple[int, float], list[tuple[Row, float, float]]] = field(default_factory=dict)
+
+    def judge(self, mask: int) -> Judged:
+        if mask not in self.judged:
+            self.judged[mask] = Judged(self.enc.c, mask)
+        return self.judged[mask]
+
+    def mask(self, solution: Solution) -> int:
+        return sum(1 << b for b, v in enumerate(self.enc.x) if solution.bit(v))
+
+    def solve(self, query: Query, objective: Row | None = None) -> tuple[Judged, Solution] | None:
+        """The solver's best package meeting the query, checked exactly; None if none does."""
+        excluded: list[tuple[Row, float, float]] = []
+        keys = [key for _, _, key in query.checks if key is not None]
+        for _ in range(MAX_REJECTED):
+            learnt = [row for key in keys for row in self.learnt.get(key, [])]
+            solution = self.enc.model.solve(
+                objective or {}, [*query.rows, *learnt, *excluded], dict(query.fixed)
+            )
+            if solution is None:
+                return None
+            judged = self.judge(self.mask(solution))
+            failing = [(support, key) for check, support, key in query.checks if not check(judged)]
+            if not failing:
+                return judged, solution
+            self.enc.model.stats.rejected += 1
+            support, key = failing[0]
+            cut = self.nogood(judged.mask, support)
+            if key is None:
+                excluded.append(cut)
+            else:
+                self.learnt.setdefault(key, []).append(cut)
+        raise SolverError("the exact check turned down too many of the solver's proposals")
+
+    def nogood(self, mask: int, support: frozenset[int] | None = None) -> tuple[Row, float, float]:
+        """A row that every package differing from `mask` on the support satisfies (default:
+        on every option). A failed check depends only on its support, so every package that
+        agrees there fails it too: one row excludes them all (ties, in particular)."""
+        variables = self.enc.x if support is None else sorted(support)
+        ones = [v for v in variables if self.enc.present(v, mask)]
+        row: Row = dict.fromkeys(variables, 1.0)
+        row.update(dict.fromkeys(ones, -1.0))
+        return row, 1.0 - len(ones), math.inf
+
+    def exclude(self, query: Query, mask: int) -> Query:
+        row, lower, upper = self.nogood(mask)
+        return query.row(row, lower, upper, lambda j: j.mask != mask)
+
+    # ----------------------------------------------------------- requirements
+
+    def rules(self) -> Query:
+        """Feasible packages."""
+        query = Query()
+        tests = self.enc.c.rules
+        for k in range(len(tests)):
+            support = self.enc.support(tests[k].ok)
+            query = query.fix(self.enc.tests[k], 1.0, _passes(k), support)
+        return query
+
+    def keep(self, query: Query, constraints: list[int]) -> Query:
+        """Packages that also pass the given constraints (indices into compiled.constraints)."""
+        offset = len(self.enc.c.rules)
+        for k in constraints:
+            support = self.enc.support(self.enc.c.constraints[k].ok)
+            test = self.enc.tests[offset + k]
+            query = query.fix(test, 1.0, _passes(offset + k), support)
+        return query
+
+    def at_least(self, query: Query, metric: int, g: int) -> Query:
+        """Packages whose oriented grid value of the metric is g or better."""
+        higher = self.enc.c.metrics[metric].higher
+        grid = g if higher else -g + 1  # lower is better: value <= -g, not value >= -g + 1
+        support = frozenset(v for v, _ in self.enc.terms(metric))
+
+        def check(j: Judged) -> bool:
+            return j.oriented(metric) >= g
+
+        if self.enc.c.metrics[metric].combine in ("sum", "noisy_or"):
+            # A plain row, not an indicator: the model does not grow with every threshold.
+            row = self.enc.threshold(metric, grid)
+            if isinstance(row, int):  # decided for every package: no row, no learnt cuts
+                always = (row == self.enc.true) == higher
+                if always:
+                    return query.row({}, -math.inf, math.inf, check, support=support)
+                return query.fix(self.enc.false, 1.0, check, support)
+            form, t, margin = row
+            key = (-1 - metric, float(g))  # learnt cuts are kept per requirement
+            if higher:
+                return query.row(form, t - margin, math.inf, check, support=support, key=key)
+            return query.row(form, -math.inf, t + margin, check, support=support, key=key)
+        var = self.enc.at_least_grid(metric, grid)
+        return query.fix(var, 1.0 if higher else 0.0, check, support)
+
+    def objective(self, metric: int) -> Row | None:
+        """A linear objective that prefers better values of the metric (None for max, min):
+        minus the form of its `threshold` when higher is better, the form when lower is."""
+        m = self.enc.c.metrics[metric]
+        if m.combine not in ("sum", "noisy_or"):
+            return None
+        form = self.enc.sum_form(metric)[0] if m.combine == "sum" else self.enc.log_form(metric)
+        sign = 1.0 if m.combine == "noisy_or" else -1.0  # the threshold form is +sum, -log
+        if not m.higher:
+            sign = -sign
+        return {v: sign * a for v, a in form.items()}
+
+    def proven(self, metric: int, value: int, solution: Solution) -> bool:
+        """Whether the solver's dual bound already rules out one grid step better than the
+        oriented `value` (so no second solve is needed to prove the optimum)."""
+        m = self.enc.c.metrics[metric]
+        if m.combine not in ("sum", "noisy_or"):
+            return False
+        grid = value + 1 if m.higher else -value  # better means: at least `grid` / below it
+        row = self.enc.threshold(metric, grid)
+        if isinstance(row, int):
+            return row == (self.enc.false if m.higher else self.enc.true)
+        _, t, margin = row
+        if m.higher:  # objective = -form; better needs form >= t - margin
+            return -solution.bound < t - margin - PROOF_SLACK * max(1.0, abs(t))
+        return solution.bound > t + margin + PROOF_SLACK * max(1.0, abs(t))
+
+    # -------------------------------------------------------------- optimise
+
+    def best_value(self, query: Query, metric: int) -> tuple[int, Judged] | None:
+        """The best oriented grid value of the metric over the query's packages, proven by
+        the dual bound or by asking for one step better until the solver finds nothing."""
+        objective = self.objective(metric)
+        found = self.solve(query, objective)
+        if found is None:
+            return None
+        best, solution = found
+        while not self.proven(metric, best.oriented(metric), solution):
+            better = self.solve(self.at_least(query, metric, best.oriented(metric) + 1), objective)
+            if better is None:
+                break
+            best, solution = better
+        return best.oriented(metric), best
+
+    def smallest(
+        self, query: Query, form: Row, exact: Callable[[Judged], int]
+    ) -> tuple[int, Judged] | None:
+        """The least value of an integer form over the query, with its package, proven by
+        the dual bound or a second solve; `exact` is the form's value for a judged package."""
+        found = self.solve(query, form)
+        while found is not None:
+            judged, solution = found
+            value = exact(judged)
+            if solution.bound > value - 1 + 1e-6:
+                return value, judged
+            fewer = query.row(form, -math.inf, value - 0.5, _below(exact, value))
+            found = self.solve(fewer, form)
+            if found is None:
+                return value, judged
+        return None
+
+    def best(self, query: Query, *, known: tuple[int, int] | None = None) -> Judged | None:
+        """The package of least rank key among the query's (see model/exact/ranking.py)."""
+        c = self.enc.c
+        if known is None:
+            found = self.best_value(query, c.benefit)
+            if found is None:
+                return None
+            query = self.at_least(query, c.benefit, found[0])
+            risk = self.best_value(query, c.risk)
+            assert risk is not None
+            query = self.at_least(query, c.risk, risk[0])
+        else:
+            query = self.at_least(self.at_least(query, c.benefit, known[0]), c.risk, known[1])
+        size_form = dict.fromkeys(self.enc.x, 1.0)
+        sized = self.smallest(query, size_form, lambda j: j.mask.bit_count())
+        if sized is None:
+            return None
+        size, judged = sized
+        query = query.row(size_form, -math.inf, size, lambda j: j.mask.bit_count() <= size)
+        return self._earliest(query, judged, size)
+
+    def _earliest(self, query: Query, judged: Judged, size: int) -> Judged:
+        """Ties broken by file order: earlier options first, a window of positions at a time."""
+        c = self.enc.c
+        bit_at = {position: bit for bit, position in enumerate(c.perm)}
+        chosen = 0
+        for start in range(0, c.n, WINDOW):
+            if chosen == size:
+                break
+            window = [bit_at[p] for p in range(start, min(start + WINDOW, c.n))]
+            weights = {b: 2 ** (len(window) - 1 - i) for i, b in enumerate(window)}
+            form = {self.enc.x[b]: -float(w) for b, w in weights.items()}
+            found = self.smallest(query, form, _weighed(weights))
+            assert found is not None
+            judged = found[1]
+            for b in window:
+                value = float(judged.mask >> b & 1)
+                chosen += int(value)
+                query = query.fix(self.enc.x[b], value, _holds_bit(b, value))
+        return judged
+
+    def k_best(self, query: Query, k: int) -> list[Judged]:
+        """The k packages of least rank key among the query's, best first."""
+        out: list[Judged] = []
+        while len(out) < k:
+            found = self.best(query)
+            if found is None:
+                break
+            out.append(found)
+            query = self.exclude(query, found.mask)
+        return out
+
+
+def _passes(k: int) -> Callable[[Judged], bool]:
+    """Exact check: the package passes test k (rules, then constraints)."""
+    return lambda j: j.ok[k]
+
+
+def _below(exact: Callable[[Judged], int], value: int) -> Callable[[Judged], bool]:
+    """Exact check: the form's value is below `value`."""
+    return lambda j: exact(j) < value
+
+
+def _weighed(weights: dict[int, int]) -> Callable[[Judged], int]:
+    """Exact value of minus the weighted options of a package (bit -> weight)."""
+    return lambda j: -sum(w for b, w in weights.items() if j.mask >> b & 1)
+
+
+def _holds_bit(bit: int, value: float) -> Callable[[Judged], bool]:
+    """Exact check: the package has option `bit` exactly when value is 1."""
+    return lambda j: (j.mask >> bit & 1) == value
