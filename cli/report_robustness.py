@@ -264,7 +264,18 @@ def rule_text(rule: Rule) -> tuple[str, ...]:
     return tuple(lines)
 
 
+#: Fewer draws than this on either side (with a deal, without) and a rule may fit noise.
+FEW = 200
+
+
 def _rule(result: Robustness) -> Section:
     if result.rule is None:
         return Section("When a deal exists", ("No rule separates the draws with a deal.",))
-    return Section("When a deal exists (PRIM)", rule_text(result.rule))
+    fewest = min(result.deal.hits, result.deal.draws - result.deal.hits)
+    notes: tuple[str, ...] = ()
+    if fewest < FEW:
+        notes = (
+            f"The rule rests on {fewest} draws on one side: with so few, a box can fit "
+            "noise. Check it with more draws (--samples) or another --seed.",
+        )
+    return Section("When a deal exists (PRIM)", rule_text(result.rule), notes=notes)

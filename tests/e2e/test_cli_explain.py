@@ -6,10 +6,11 @@ import json
 import re
 from pathlib import Path
 
-from cli_helpers import EXAMPLE, Run
+from cli_helpers import EXAMPLE, REPO, Run
 
 from guarantees.model import load
 from guarantees.model.exact.evaluate import explain
+from guarantees.model.robustness.analyse import package_robustness
 
 
 def test_table_gives_each_verdict_and_failed_constraint(run: Run) -> None:
@@ -72,11 +73,31 @@ def test_json_wraps_the_model_explanation_with_sources(run: Run) -> None:
     result = run("explain", EXAMPLE, "-p", "air_policing", "--format", "json")
     assert result.exit_code == 0
     document = json.loads(result.stdout)
-    assert list(document) == ["schema", "file", "result", "sources"]
+    assert list(document) == ["schema", "file", "result", "sources", "robustness"]
     assert document["schema"] == "guarantees.explain/1"
     assert document["file"] == str(EXAMPLE)
     assert document["result"] == explain(load(EXAMPLE), ["air_policing"]).to_json()
     assert document["sources"] == {"press-2025": "A press analysis of guarantee options (2025)"}
+    chance = package_robustness(load(EXAMPLE), ("air_policing",), samples=1000, seed=1)
+    assert document["robustness"] == json.loads(json.dumps(chance.to_json()))
+
+
+def test_the_package_across_the_draws_is_the_robustness_commands(run: Run) -> None:
+    """One question, one answer: explain's chance of a package is robustness's for it."""
+    baseline = REPO / "scenarios" / "coalition-baseline.yaml"
+    args = ("--samples", "300", "--seed", "5", "--format", "json")
+    full = json.loads(run("robustness", baseline, *args).stdout)["files"][0]["result"]
+    best = full["packages"][0]
+    package = ",".join(best["options"])
+    document = json.loads(run("explain", baseline, "-p", package, *args).stdout)
+    assert document["robustness"]["acceptable"]["hits"] == best["hits"]
+    table = run("explain", baseline, "-p", package, "--samples", "300", "--seed", "5").stdout
+    assert "Most often in the way:" in table
+
+
+def test_samples_0_leaves_the_robustness_out(run: Run) -> None:
+    document = json.loads(run("explain", EXAMPLE, "-p", "", "-n", "0", "-f", "json").stdout)
+    assert document["robustness"] is None
 
 
 def test_markdown_view(run: Run, small: Path) -> None:
