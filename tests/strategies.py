@@ -401,9 +401,10 @@ def scaled(data: Data, factor: float) -> Data:
     """The document with every number of every sum, max and min metric multiplied by factor.
 
     Option and interaction values, limit bounds and the numbers compared with such a metric in
-    expressions; a beta value (whose parameters are shapes) becomes its scaled best guess. Ties
-    between values stay ties when the factor is a power of ten; other factors make awkward
-    decimals.
+    expressions; a beta value (whose parameters are shapes) becomes its scaled mean. A skewed
+    triangular states its mode as its best guess: its median would need more digits than a
+    float holds at large magnitudes, and the reports give values as floats. Ties between values
+    stay ties when the factor is a power of ten; other factors make awkward decimals.
     """
     data = copy.deepcopy(data)
     combines = {n: m["combine"] for n, m in data.get("metrics", {}).items()}
@@ -413,6 +414,10 @@ def scaled(data: Data, factor: float) -> Data:
         if isinstance(v, dict) and "beta" in v:
             shape_a, shape_b = v["beta"]
             return shape_a / (shape_a + shape_b) * factor
+        if isinstance(v, dict) and "triangular" in v and "best" not in v:
+            low, mode, high = v["triangular"]
+            scaled_form = {"triangular": [value(p) for p in v["triangular"]]}
+            return scaled_form if 2 * mode == low + high else {**scaled_form, "best": value(mode)}
         if isinstance(v, dict):
             return {form: [value(p) for p in params] for form, params in v.items()}
         if isinstance(v, list):
