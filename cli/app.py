@@ -17,8 +17,9 @@ from guarantees.cli.errors import EXIT_INVALID, CheckedGroup, fail, print_issues
 from guarantees.cli.escape import one_line
 from guarantees.cli.formats import Engine, Format
 
-#: Draws of the robustness parts of evaluate, explain, diff, frontier --plot and report.
-SAMPLES = 1000
+#: Draws of the robustness parts of evaluate, explain, diff, frontier --plot and report: about
+#: 0.2 s for a shipped scenario, a chance of a deal to within 4.4 points at 95% (at worst).
+SAMPLES = 500
 
 app = typer.Typer(
     cls=CheckedGroup,  # every command: errors as messages, standard output checked at the end

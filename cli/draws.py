@@ -16,10 +16,6 @@ if TYPE_CHECKING:
     from guarantees.model.format.schema import Scenario
     from guarantees.model.robustness.results import PackageRobustness, Robustness, Summary
 
-#: Draws when `--samples` is not given: about 0.1 s for a shipped scenario, a share to about
-#: +-3 points at 95%.
-SAMPLES = 1000
-
 
 @dataclass(frozen=True)
 class Draws:

@@ -78,7 +78,7 @@ def test_json_wraps_the_model_explanation_with_sources(run: Run) -> None:
     assert document["file"] == str(EXAMPLE)
     assert document["result"] == explain(load(EXAMPLE), ["air_policing"]).to_json()
     assert document["sources"] == {"press-2025": "A press analysis of guarantee options (2025)"}
-    chance = package_robustness(load(EXAMPLE), ("air_policing",), samples=1000, seed=1)
+    chance = package_robustness(load(EXAMPLE), ("air_policing",), samples=500, seed=1)
     assert document["robustness"] == json.loads(json.dumps(chance.to_json()))
 
 

@@ -149,3 +149,12 @@ def test_the_ks_statistic_is_scipys() -> None:
         (np.array([1.0]), np.array([1.0, 2.0])),
     ):
         assert ks_statistic(a, b) == pytest.approx(stats.ks_2samp(a, b).statistic, abs=1e-12)
+
+
+def test_the_kolmogorov_p_value_is_scipys() -> None:
+    from scipy.special import kolmogorov
+
+    from guarantees.model.robustness.drivers import kolmogorov_sf
+
+    for x in np.linspace(0.0, 3.0, 301):
+        assert kolmogorov_sf(float(x)) == pytest.approx(float(kolmogorov(x)), abs=1e-12)
