@@ -134,17 +134,23 @@ def package_groups(
 
 
 def tied_groups(
-    scenario: Scenario, packages: Sequence[Package]
+    scenario: Scenario, packages: Sequence[Package], limit: int | None = None
 ) -> list[tuple[Package, PackageGroup]]:
     """Runs of packages tied on the scenario's benefit and risk, each run's packages grouped
-    (`package_groups`); with each group, a package of its run (for the values)."""
+    (`package_groups`); with each group, a package of its run (for the values). With a
+    `limit`, runs stop being read once that many groups are made (a table shows no more),
+    so that a list of 60,000 acceptable packages costs what its first rows cost."""
     axes = (scenario.tradeoff.benefit, scenario.tradeoff.risk)
     out: list[tuple[Package, PackageGroup]] = []
     run: list[Package] = []
-    for package in [*packages[:GROUP_LIMIT], None]:
+    count = min(len(packages), GROUP_LIMIT)
+    for i in range(count + 1):
+        package = packages[i] if i < count else None  # read lazily: lists may be views
         if run and (package is None or _at(package, axes) != _at(run[0], axes)):
             out += [(run[0], g) for g in package_groups(scenario, run)]
             run = []
+            if limit is not None and len(out) >= limit:
+                break
         if package is not None:
             run.append(package)
     return out

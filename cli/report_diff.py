@@ -112,7 +112,7 @@ def _package_rows(
     packages tied on both axes that differ only by options to no effect are one row. Also:
     how many packages the rows hold."""
     benefit, risk = scenario.tradeoff.benefit, scenario.tradeoff.risk
-    groups = tied_groups(scenario, packages)[:top]
+    groups = tied_groups(scenario, packages, limit=top)[:top]
     rows: list[tuple[str, ...]] = [
         (
             label,

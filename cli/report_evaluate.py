@@ -98,7 +98,7 @@ def _package_table(
         Column(metric_header(scenario, result.benefit), numeric=True),
         Column(metric_header(scenario, result.risk), numeric=True),
     )
-    groups = tied_groups(scenario, packages)[:top]
+    groups = tied_groups(scenario, packages, limit=top)[:top]
     rows = tuple(
         (
             str(rank),
