@@ -125,11 +125,14 @@ def chances_section(chances: ChancesDiff, top: int) -> Section:
 
 def robustness_report(file: str, result: Robustness, top: int) -> Report:
     """Every section of `guarantees robustness` for one file."""
-    facts = (
-        f"{result.scenario_id} ({file})",
+    drawn = (
         f"{result.samples} draws (seed {result.seed}) of {len(result.uncertain)} uncertain "
-        "values, each from its own distribution, jointly.",
+        "values, each from its own distribution, jointly."
+        if result.uncertain
+        else "No value of this scenario is uncertain: every draw is its best guess, so each "
+        "share below is 0% or 100%, as evaluate says."
     )
+    facts = (f"{result.scenario_id} ({file})", drawn)
     sections = (
         _deal(result),
         _packages(result, top),

@@ -68,3 +68,9 @@ def test_bad_and_too_large_files_exit_2_and_the_others_run(run: Run, tmp_path: P
     assert "has 23 options: the robustness analysis evaluates all 2^n packages" in result.stderr
     assert "Traceback" not in result.stderr
     assert "Chance of a deal" in result.stdout
+
+
+def test_a_scenario_with_no_uncertain_value_says_so(run: Run) -> None:
+    result = run("robustness", SCENARIOS / "walk-away.yaml", "--samples", "20")
+    assert result.exit_code == 0
+    assert "No value of this scenario is uncertain" in " ".join(result.stdout.split())
