@@ -16,7 +16,7 @@ from guarantees.cli.draws import NO_DRAWS, Draws, summary_of
 from guarantees.cli.errors import print_file_error, print_issues
 from guarantees.cli.files import load_file
 from guarantees.cli.formats import Format
-from guarantees.cli.output import Sink
+from guarantees.cli.output import Sink, write_report
 from guarantees.cli.progress import evaluate_with_progress
 from guarantees.model.errors import GuaranteesError, Issue, TooLargeError
 from guarantees.model.exact.enumerate import MAX_OPTIONS
@@ -180,11 +180,4 @@ def _emit_view(sink: Sink, outcome: Outcome, fmt: Format, *, top: int, first: bo
         engine = "Answered by the enumeration engine: every package was checked."
         report = replace(report, facts=(*report.facts, engine))
     report = with_section(report, stability_summary(outcome.scenario, top))
-    if fmt is Format.markdown:
-        from guarantees.cli.render_markdown import report_markdown
-
-        sink.text(report_markdown(report) if first else "\n" + report_markdown(report))
-        return
-    from guarantees.cli.render_table import report_renderables
-
-    sink.rich(report_renderables(report) if first else ["", *report_renderables(report)])
+    write_report(sink, report, fmt, first=first)

@@ -23,9 +23,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guarantees.cli.errors import fail, os_reason
+from guarantees.cli.formats import Format
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+
+    from guarantees.cli.report import Report
 
 #: Width of tables written to a file: fixed, so that the file does not depend on the terminal.
 FILE_WIDTH = 100
@@ -190,3 +193,15 @@ class Sink:
         if self.path is not None and self._parts:
             write_new(self.path, "".join(self._parts), force=self.force)
             announce(self.path, quiet=self.quiet)
+
+
+def write_report(sink: Sink, report: Report, fmt: Format, *, first: bool) -> None:
+    """One file's report as a table or Markdown, after a blank line unless it comes first."""
+    if fmt is Format.markdown:
+        from guarantees.cli.render_markdown import report_markdown
+
+        sink.text(report_markdown(report) if first else "\n" + report_markdown(report))
+        return
+    from guarantees.cli.render_table import report_renderables
+
+    sink.rich(report_renderables(report) if first else ["", *report_renderables(report)])

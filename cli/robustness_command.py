@@ -14,7 +14,7 @@ from guarantees.cli import render_json
 from guarantees.cli.errors import print_file_error, print_issues
 from guarantees.cli.files import load_file
 from guarantees.cli.formats import Format
-from guarantees.cli.output import Sink
+from guarantees.cli.output import Sink, write_report
 from guarantees.cli.progress import default_jobs, progress_bar, stderr_is_terminal
 from guarantees.model.errors import GuaranteesError
 from guarantees.model.robustness.results import ROBUSTNESS_SCHEMA, Robustness
@@ -78,23 +78,12 @@ def run_robustness(
         if fmt is Format.json:
             entries.append({"file": file, "ok": True, "result": result.to_json(top=top)})
             continue
-        _emit(sink, file, result, fmt, DEFAULT_TOP if top is None else top, first=not shown)
+        from guarantees.cli.report_robustness import robustness_report
+
+        report = robustness_report(file, result, DEFAULT_TOP if top is None else top)
+        write_report(sink, report, fmt, first=not shown)
         shown += 1
     if fmt is Format.json:
         sink.text(render_json.dumps({"schema": ROBUSTNESS_SCHEMA, "files": entries}))
     sink.close()
     return not failed
-
-
-def _emit(sink: Sink, file: str, result: Robustness, fmt: Format, top: int, *, first: bool) -> None:
-    from guarantees.cli.report_robustness import robustness_report
-
-    report = robustness_report(file, result, top)
-    if fmt is Format.markdown:
-        from guarantees.cli.render_markdown import report_markdown
-
-        sink.text(report_markdown(report) if first else "\n" + report_markdown(report))
-        return
-    from guarantees.cli.render_table import report_renderables
-
-    sink.rich(report_renderables(report) if first else ["", *report_renderables(report)])

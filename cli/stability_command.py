@@ -14,7 +14,7 @@ from guarantees.cli import render_json
 from guarantees.cli.errors import print_file_error, print_issues
 from guarantees.cli.files import load_file
 from guarantees.cli.formats import Format
-from guarantees.cli.output import Sink
+from guarantees.cli.output import Sink, write_report
 from guarantees.cli.report import Report
 from guarantees.model.errors import GuaranteesError
 from guarantees.model.format.schema import Scenario
@@ -44,7 +44,7 @@ def run_stability(
             entries.append(entry)
         elif done is not None:
             report = _report(file, *done, DEFAULT_TOP if top is None else top)
-            _emit(sink, report, fmt, first=not shown)
+            write_report(sink, report, fmt, first=not shown)
             shown += 1
     if fmt is Format.json:
         render_json.write({"schema": STABILITY_SCHEMA, "files": entries}, sink.text)
@@ -72,15 +72,3 @@ def _report(file: str, scenario: Scenario, result: Stability, top: int) -> Repor
     from guarantees.cli.report_stability import stability_report
 
     return stability_report(file, scenario, result, top)
-
-
-def _emit(sink: Sink, report: Report, fmt: Format, *, first: bool) -> None:
-    """One file's table or Markdown report, after a blank line unless it comes first."""
-    if fmt is Format.markdown:
-        from guarantees.cli.render_markdown import report_markdown
-
-        sink.text(report_markdown(report) if first else "\n" + report_markdown(report))
-        return
-    from guarantees.cli.render_table import report_renderables
-
-    sink.rich(report_renderables(report) if first else ["", *report_renderables(report)])

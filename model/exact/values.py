@@ -114,11 +114,13 @@ def quantize(values: Floats) -> Q:
     return q(values).astype(np.int64)
 
 
-def merge(combine: str, a: NDArray[Any], b: Any) -> NDArray[Any]:
-    """Combine two partial values (of disjoint sets of terms)."""
+def merge(
+    combine: str, a: NDArray[Any], b: Any, out: NDArray[Any] | None = None
+) -> NDArray[Any]:
+    """Combine two partial values (of disjoint sets of terms), into `out` when given."""
     ufunc = {"noisy_or": np.multiply, "sum": np.add, "max": np.maximum}.get(combine, np.minimum)
-    out: NDArray[Any] = ufunc(a, b)
-    return out
+    merged: NDArray[Any] = ufunc(a, b, out=out)
+    return merged
 
 
 def add_term(

@@ -28,7 +28,7 @@ from .results import (
     Summary,
 )
 from .sampling import Slot, draw, slots
-from .tally import FailureSet, Tally
+from .tally import FailureSet, Tally, actor_words
 
 #: Robustness enumerates every package in every draw: it stops here (2^22 packages).
 MAX_OPTIONS = 22
@@ -52,6 +52,16 @@ def robustness(
     progress: Progress | None = None,
 ) -> Robustness:
     """Sample every uncertain value jointly `samples` times and evaluate every package in each."""
+    compiled, chosen, values = _sampled(scenario, samples, seed)
+    tally = _pass(compiled, chosen, values, progress, jobs)
+    names = [s.name for s in chosen]
+    return _summary(compiled, tally, names, values, seed=seed, threshold=threshold)
+
+
+def _sampled(
+    scenario: Scenario, samples: int, seed: int
+) -> tuple[CompiledScenario, tuple[Slot, ...], Floats]:
+    """The compiled scenario, its uncertain values and their draws; refused past the limit."""
     compiled = compile_scenario(scenario)
     if compiled.n > MAX_OPTIONS:
         raise TooLargeError(
@@ -59,10 +69,7 @@ def robustness(
             f"evaluates all 2^n packages in every draw and stops at {MAX_OPTIONS} options"
         )
     chosen = slots(scenario)
-    values = draw(chosen, samples, seed)
-    tally = _pass(compiled, chosen, values, progress, jobs)
-    names = [s.name for s in chosen]
-    return _summary(compiled, tally, names, values, seed=seed, threshold=threshold)
+    return compiled, chosen, draw(chosen, samples, seed)
 
 
 def _pass(
@@ -203,13 +210,7 @@ def _members(words: FailureSet) -> tuple[int, ...]:
 
 def summary(scenario: Scenario, *, samples: int, seed: int, jobs: int = 1) -> Summary:
     """The short robustness section of `evaluate` (the same draws as `robustness`)."""
-    compiled = compile_scenario(scenario)
-    if compiled.n > MAX_OPTIONS:
-        raise TooLargeError(
-            f"the robustness summary stops at {MAX_OPTIONS} options ({compiled.n} here)"
-        )
-    chosen = slots(scenario)
-    values = draw(chosen, samples, seed)
+    compiled, chosen, values = _sampled(scenario, samples, seed)
     tally = _pass(compiled, chosen, values, None, jobs)
     somewhere = np.flatnonzero(tally.accepted)
     listed = _by_chance(compiled, somewhere, tally.accepted, samples)
@@ -232,23 +233,20 @@ def package_robustness(
     The draws are those of `robustness` with the same seed, so the chance agrees with the
     package's chance there.
     """
-    compiled = compile_scenario(scenario)
-    chosen = slots(scenario)
-    values = draw(chosen, samples, seed)
+    compiled, chosen, values = _sampled(scenario, samples, seed)
     mask = compiled.internal_mask(list(option_ids))
     chunk = statics(compiled, mask, 0)  # a chunk of one package
     feasible = np.zeros(samples, dtype=np.bool_)
     rejects = np.zeros((len(compiled.actors), samples), dtype=np.bool_)
     batch = max(1, BATCH_CELLS // 64)
-    for start in range(0, samples, batch):
+    owners = actor_words(compiled)
+    for start in range(0, samples if chunk.rows.size else 0, batch):  # none: breaks a rule
         numbers = drawn(compiled, chosen, values[start : start + batch])
-        if chunk.rows.size == 0:
-            continue
         lows = [low_table(m, numbers.factors[i], 0) for i, m in enumerate(compiled.metrics)]
         v = Verdicts(compiled, chunk, numbers, lows)
         here = np.broadcast_to(v.feasible, v.shape)[0]
         feasible[start : start + numbers.size] = here
-        for a, words in enumerate(_actor_masks(compiled)):
+        for a, words in enumerate(owners):
             hit = np.zeros(numbers.size, dtype=np.bool_)
             for w, mine in zip(v.words, words, strict=True):
                 hit |= (w[0] & mine) != 0
@@ -263,13 +261,3 @@ def package_robustness(
             for a, actor in enumerate(compiled.actors)
         ),
     )
-
-
-def _actor_masks(compiled: CompiledScenario) -> list[list[np.uint64]]:
-    """Per actor, its constraints' bits in each failure word."""
-    words = max(1, -(-len(compiled.constraints) // WORD))
-    out = [[0] * words for _ in compiled.actors]
-    for k, test in enumerate(compiled.constraints):
-        assert test.actor is not None
-        out[test.actor][k // WORD] |= 1 << (k % WORD)
-    return [[np.uint64(w) for w in actor] for actor in out]

@@ -141,7 +141,7 @@ def statics(compiled: CompiledScenario, prefix: int, low: int) -> Statics:
             feasible &= ~ir.vector(broken, masks)
     rows = np.flatnonzero(feasible)
     kept = masks[rows]
-    words = [np.zeros(rows.size, dtype=np.uint64) for _ in range(_word_count(compiled))]
+    words = [np.zeros(rows.size, dtype=np.uint64) for _ in range(word_count(compiled))]
     dynamic = []
     for k, test in enumerate(compiled.constraints):
         if test.bounds or ir.has_metric(test.ok):
@@ -152,7 +152,8 @@ def statics(compiled: CompiledScenario, prefix: int, low: int) -> Statics:
     return Statics(prefix, low, rows, kept, tuple(words), tuple(dynamic_rules), tuple(dynamic))
 
 
-def _word_count(compiled: CompiledScenario) -> int:
+def word_count(compiled: CompiledScenario) -> int:
+    """Failure words per package: one per 64 constraints (at least one)."""
     return max(1, -(-len(compiled.constraints) // WORD))
 
 
@@ -244,12 +245,9 @@ def low_table(metric: CMetric, factors: NDArray[Any], low: int) -> NDArray[Any]:
     """
     table = np.empty((1 << low, factors.shape[1]), dtype=factors.dtype)
     table[0] = NEUTRAL[metric.combine]
-    ufunc = {"noisy_or": np.multiply, "sum": np.add, "max": np.maximum}.get(
-        metric.combine, np.minimum
-    )
     for bit in range(low):
         half = 1 << bit
-        ufunc(table[:half], factors[bit][None, :], out=table[half : 2 * half])
+        merge(metric.combine, table[:half], factors[bit][None, :], out=table[half : 2 * half])
     return table
 
 

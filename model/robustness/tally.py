@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from ..exact.compile import CompiledScenario
 from ..exact.ranking import reversed_positions
 from ..exact.values import quantize
-from .batch import WORD, Bools, Index, Statics, Verdicts, Words
+from .batch import WORD, Bools, Index, Statics, Verdicts, Words, word_count
 
 _LOWEST = np.iinfo(np.int64).min
 _HIGHEST = np.iinfo(np.int64).max
@@ -38,7 +38,7 @@ class Tally:
         self.best_mask = np.full(samples, -1, dtype=np.int64)
         self.smallest = np.full((2, samples), _HIGHEST, dtype=np.int64)  # size, q(shift)
         self.smallest_sets: list[set[FailureSet]] = [set() for _ in range(samples)]
-        self._actor_words = _actor_words(compiled)
+        self._actor_words = actor_words(compiled)
         all_masks = np.arange(1 << n, dtype=np.uint64)
         reverse = reversed_positions(compiled, all_masks).astype(np.int64)
         size = np.bitwise_count(all_masks).astype(np.int64)
@@ -177,12 +177,11 @@ def _distinct(draw: Index, words: list[Words], draws: int) -> list[list[int]]:
     return [[d, *(x % (1 << WORD) for x in rest)] for d, *rest in np.unique(cells, axis=0).tolist()]
 
 
-def _actor_words(compiled: CompiledScenario) -> tuple[tuple[np.uint64, ...], ...]:
+def actor_words(compiled: CompiledScenario) -> tuple[tuple[np.uint64, ...], ...]:
     """Per actor, the failure-word masks of its constraints."""
-    words = max(1, -(-len(compiled.constraints) // WORD))
     out = []
     for a in range(len(compiled.actors)):
-        mine = [0] * words
+        mine = [0] * word_count(compiled)
         for k, test in enumerate(compiled.constraints):
             if test.actor == a:
                 mine[k // WORD] |= 1 << (k % WORD)
