@@ -114,9 +114,7 @@ def quantize(values: Floats) -> Q:
     return q(values).astype(np.int64)
 
 
-def merge(
-    combine: str, a: NDArray[Any], b: Any, out: NDArray[Any] | None = None
-) -> NDArray[Any]:
+def merge(combine: str, a: NDArray[Any], b: Any, out: NDArray[Any] | None = None) -> NDArray[Any]:
     """Combine two partial values (of disjoint sets of terms), into `out` when given."""
     ufunc = {"noisy_or": np.multiply, "sum": np.add, "max": np.maximum}.get(combine, np.minimum)
     merged: NDArray[Any] = ufunc(a, b, out=out)
