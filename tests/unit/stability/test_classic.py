@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from guarantees.model.format.load import load
+from guarantees.model.format.load import load, loads
 from guarantees.model.stability.analysis import analyse
 
 CLASSIC = Path(__file__).parents[3] / "scenarios" / "classic"
@@ -60,6 +60,34 @@ def test_chicken() -> None:
 
 def test_elmira_equilibria() -> None:
     result = analyse(load(CLASSIC / "elmira.yaml"))
+    found = {c: _numbered(ps) for c, ps in result.equilibria.items()}
+    assert found == {
+        "nash": {5, 8, 9},
+        "gmr": {1, 4, 5, 8, 9},
+        "smr": {1, 4, 5, 8, 9},
+        "seq": {5, 8, 9},
+    }
+
+
+# Uniroyal's ranking as GMCR+ (the Waterloo group's decision support system) encodes it in
+# its Elmira example, derived there from option prioritization: states 2, 3, 7 in another order
+# among the least preferred. The published equilibria must not depend on that difference.
+_UR_TAIL = """\
+      - [accept]                                      # state 3
+      - [accept, insist]                              # state 7
+      - [modify, delay]                               # state 2
+"""
+_UR_TAIL_GMCR_PLUS = """\
+      - [modify, delay]                               # state 2
+      - [accept]                                      # state 3
+      - [accept, insist]                              # state 7
+"""
+
+
+def test_elmira_equilibria_under_the_other_encoding_of_uniroyal() -> None:
+    text = (CLASSIC / "elmira.yaml").read_text(encoding="utf-8")
+    assert text.count(_UR_TAIL) == 1
+    result = analyse(loads(text.replace(_UR_TAIL, _UR_TAIL_GMCR_PLUS)))
     found = {c: _numbered(ps) for c, ps in result.equilibria.items()}
     assert found == {
         "nash": {5, 8, 9},
