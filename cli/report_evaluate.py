@@ -198,8 +198,9 @@ def _tradeoffs(scenario: Scenario, result: Evaluation, top: int) -> Section:
     (packages tied on the axes and failing alike, differing only by options to no effect,
     are one row)."""
     count = len(result.tradeoffs)
+    held = _held_back_text(result)
     if count == 0:
-        return Section("Trade-offs", ("No frontier package is held back only by limits.",))
+        return Section("Trade-offs", ("No frontier package is held back only by limits.", *held))
     columns = (
         Column("package"),
         Column(metric_header(scenario, result.benefit), numeric=True),
@@ -221,7 +222,18 @@ def _tradeoffs(scenario: Scenario, result: Evaluation, top: int) -> Section:
         "(no veto, demand or condition)."
     )
     notes = shown_packages(count, sum(g.size for _, g in groups), "trade-offs")
-    return Section("Trade-offs", (text,), Table(columns, rows), notes)
+    return Section("Trade-offs", (text, *held), Table(columns, rows), notes)
+
+
+def _held_back_text(result: Evaluation) -> tuple[str, ...]:
+    """The larger set the trade-offs belong to, by its own name (the picture's triangles)."""
+    held = result.counts.held_back
+    if held == 0:
+        return ()
+    return (
+        f"{plural(held, 'package')} held back by limits in all (failing only metric limits, "
+        "on the frontier or not).",
+    )
 
 
 def _tradeoff_groups(scenario: Scenario, result: Evaluation) -> list[tuple[TradeOff, PackageGroup]]:

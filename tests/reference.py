@@ -466,6 +466,9 @@ def reference_evaluate(scenario: Scenario) -> dict[str, Any]:
             "packages": 2 ** len(ids),
             "feasible": len(fea),
             "acceptable": len(ok),
+            "held_back": sum(
+                1 for p in fea if fails[p] and all(f.kind == "limit" for f in fails[p])
+            ),
         },
         "acceptable": [as_tuple(p) for p in ok],
         "minimal": [as_tuple(p) for p in minimal],
@@ -558,6 +561,7 @@ def solver_view(evaluation: Evaluation) -> dict[str, Any]:
             "packages": evaluation.counts.packages,
             "feasible": evaluation.counts.feasible,
             "acceptable": evaluation.counts.acceptable,
+            "held_back": evaluation.counts.held_back,
         },
         "acceptable": [_pkg(p) for p in evaluation.acceptable],
         "minimal": [_pkg(p) for p in evaluation.minimal],

@@ -212,7 +212,12 @@ def _evaluation(compiled: CompiledScenario, walker: Enumerator, tally: _Pass) ->
         benefit=scenario.tradeoff.benefit,
         risk=scenario.tradeoff.risk,
         counts=Counts(
-            compiled.n, len(compiled.actors), 1 << compiled.n, tally.feasible, int(acceptable.size)
+            compiled.n,
+            len(compiled.actors),
+            1 << compiled.n,
+            tally.feasible,
+            int(acceptable.size),
+            tally.sets.held_back,
         ),
         acceptable=package_list(compiled, acceptable, grid),
         minimal=package_list(compiled, acceptable[minimal], grid[minimal]),

@@ -304,6 +304,7 @@ class Counts:
     packages: int
     feasible: int
     acceptable: int
+    held_back: int  # feasible packages failing only metric limits (on the frontier or not)
 
     def to_json(self) -> dict[str, int]:
         return {
@@ -312,6 +313,7 @@ class Counts:
             "packages": self.packages,
             "feasible": self.feasible,
             "acceptable": self.acceptable,
+            "held_back": self.held_back,
         }
 
 

@@ -272,7 +272,8 @@ class SetCounts:
     """Feasible packages counted by the constraints they fail, added up chunk by chunk.
 
     Per actor (`actors` and `hard` are masks of its constraints, all and blocking ones): the
-    packages it rejects, blocks, and rejects alone; per constraint, the packages failing it.
+    packages it rejects, blocks, and rejects alone; per constraint, the packages failing it;
+    and the packages held back by limits (rejected, but by no blocking constraint).
     """
 
     actors: list[int]
@@ -282,6 +283,7 @@ class SetCounts:
     blocks: NDArray[np.int64] = field(init=False)
     sole: NDArray[np.int64] = field(init=False)
     fails: NDArray[np.int64] = field(init=False)
+    held_back: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
         self.rejects, self.blocks, self.sole = (
@@ -292,6 +294,7 @@ class SetCounts:
         self._tables = byte_tables([*self.actors, *self.hard], self.n_constraints)
         rejecting = (1 << len(self.actors)) - 1
         self._rejecting = as_words(rejecting, self._tables.shape[2])
+        self._blocking = as_words(rejecting << len(self.actors), self._tables.shape[2])
 
     def add(self, sets: ChunkSets) -> None:
         """Add the counts of one chunk's failure sets."""
@@ -306,6 +309,8 @@ class SetCounts:
         counts = None if sets.counts is None else sets.counts[alone]
         self.sole += per_bit(to_bytes(groups[alone], -(-n // 8)), counts, n)
         self.fails += per_bit(sets.columns, sets.counts, self.n_constraints)
+        held = (groups & self._rejecting).any(axis=1) & ~(groups & self._blocking).any(axis=1)
+        self.held_back += int(held.sum() if sets.counts is None else sets.counts[held].sum())
 
     def absorb(self, other: SetCounts) -> None:
         """Add the counts of other chunks (of the same scenario)."""
@@ -313,6 +318,7 @@ class SetCounts:
         self.blocks += other.blocks
         self.sole += other.sole
         self.fails += other.fails
+        self.held_back += other.held_back
 
 
 def minimal_rows(rows: Rows, *, limit: int | None = None) -> NDArray[np.bool_]:

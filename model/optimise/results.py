@@ -25,6 +25,7 @@ ABSENT = {
     "frontier_packages": "the packages tied at a frontier point beyond the first",
     "counts.feasible": "the number of feasible packages",
     "counts.acceptable": "the number of acceptable packages",
+    "counts.held_back": "the number of packages held back by limits",
 }
 #: Said when the frontier search stopped at the points asked for.
 FRONTIER_CUT = "frontier points past those asked for (--top N asks for N)"
@@ -124,6 +125,7 @@ class OptimisedEvaluation:
                 "packages": 1 << self.options,
                 "feasible": None,
                 "acceptable": None,
+                "held_back": None,
             },
             "acceptable": None,
             "minimal": None,

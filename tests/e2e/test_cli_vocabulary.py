@@ -109,14 +109,20 @@ def test_trade_offs_are_the_same_set_everywhere(
 
 
 def test_held_back_by_limits_is_named_apart_and_holds_the_trade_offs(
-    results: tuple[Evaluation, Evaluation], legend: list[str], page: str
+    run: Run, results: tuple[Evaluation, Evaluation], legend: list[str], page: str
 ) -> None:
     scenario = load(BASELINE)
     points = package_points(scenario)
     assert not points.sampled  # every package is drawn: the set is there whole
     held = points.counts[HELD_BACK]
+    assert held == results[0].counts.held_back  # the picture's pass and evaluate's agree
     assert f"held back by limits: fails only metric limits ({held})" in legend
     assert f"held back by limits, failing only metric limits ({held} packages)" in page
+    sentence = f"{held} packages held back by limits in all (failing only metric limits"
+    assert sentence in outputs(run)["evaluate"]
+    assert sentence in page
+    document = json.loads(run("evaluate", BASELINE, "--format", "json").stdout)
+    assert document["files"][0]["result"]["counts"]["held_back"] == held
     order = list(scenario.options)
     masks = set(points.masks[points.status == HELD_BACK].tolist())
     tradeoffs = results[0].tradeoffs

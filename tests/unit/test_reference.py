@@ -138,7 +138,8 @@ def test_example_verdicts(example: Scenario) -> None:
 def test_example_counts_and_no_agreement(example: Scenario) -> None:
     """32 packages; 8 break rule 1 and 8 rule 2, 2 of them both: 18 feasible. The adversary
     vetoes ground_force (so no backstop either), membership is vetoed, recognition too, and
-    air_policing alone deters 0.2 < 0.5: nothing is acceptable."""
+    air_policing alone deters 0.2 < 0.5: nothing is acceptable. Only the empty package and
+    air_policing alone escape every veto: those two are held back by the deterrence floor."""
     result = reference_evaluate(example)
     assert result["counts"] == {
         "options": 5,
@@ -146,6 +147,7 @@ def test_example_counts_and_no_agreement(example: Scenario) -> None:
         "packages": 32,
         "feasible": 18,
         "acceptable": 0,
+        "held_back": 2,
     }
     assert result["acceptable"] == []
     assert result["minimal"] == []
