@@ -64,13 +64,9 @@ def run_frontier(
 
 def chance_layers(scenario: Scenario, draws: Draws) -> list[Layer]:
     """The robustness layer of the picture, when the scenario's values are sampled."""
-    found, _ = robustness_of(scenario, draws)
-    if found is None:
-        return []
-    from guarantees.cli.plot_robustness import ChanceLayer
-    from guarantees.model.robustness.points import chance_points
+    from guarantees.cli.plot_robustness import robustness_layers
 
-    return [ChanceLayer(chance_points(scenario, found))]
+    return robustness_layers(scenario, robustness_of(scenario, draws)[0])
 
 
 def _print(file: str, scenario: Scenario, result: Evaluation, fmt: Format, top: int | None) -> None:

@@ -1,10 +1,13 @@
-"""The robustness layer of the trade-off picture: how often each deal holds, where it sits.
+"""The robustness layers of the trade-off picture: how often each deal holds, where it sits,
+and how the frontier moves.
 
 Every package acceptable in some draw is ringed at its best-guess point, the ring's area
 growing with its share of draws; the most robust package gets the largest ring, and the
-legend says what share that is. A
-ring is an outline in the Okabe-Ito blue, so it reads in greyscale and over any status
-marker. No matplotlib import here: the layer draws on the axes it is given.
+legend says what share that is. A ring is an outline in the Okabe-Ito blue, so it reads in
+greyscale and over any status marker. Under everything, the exact frontier of each of the
+first draws is a cloud of small grey dots: where it is dense the frontier lies in most draws,
+and the black best-guess line shows where it lies at the best guesses. No matplotlib import
+here: the layers draw on the axes they are given.
 """
 
 from __future__ import annotations
@@ -12,12 +15,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from guarantees.model.robustness.points import ChancePoints
+from guarantees.model.format.schema import Scenario
+from guarantees.model.robustness.points import ChancePoints, chance_points
+from guarantees.model.robustness.results import FrontierMovement, Robustness
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from guarantees.cli.plot import Layer
+
 RING_COLOUR = "#0072B2"
+CLOUD_COLOUR = "#555555"
 #: Ring area (points^2) for a share near 0, and added for the largest share shown.
 AREA_BASE, AREA_SPAN = 20.0, 380.0
 
@@ -56,3 +64,39 @@ class ChanceLayer:
             zorder=7,
         )
         collection.set_gid("robustness")
+
+
+@dataclass(frozen=True)
+class FrontierCloud:
+    """The exact frontier of each of the first draws, as a cloud of points under the rest."""
+
+    movement: FrontierMovement
+
+    @property
+    def label(self) -> str:
+        return f"frontier in each of the first {self.movement.draws:,} draws (cloud)"
+
+    def draw(self, axes: Axes) -> None:
+        if not self.movement.points:
+            return
+        _, benefit, risk = zip(*self.movement.points, strict=True)
+        collection = axes.scatter(
+            benefit,
+            risk,
+            s=7.0,
+            c=CLOUD_COLOUR,
+            marker=".",
+            alpha=min(0.5, max(0.1, 30.0 / self.movement.draws)),
+            linewidths=0,
+            label=self.label,
+            zorder=1,
+        )
+        collection.set_gid("frontier-cloud")
+
+
+def robustness_layers(scenario: Scenario, found: Robustness | None) -> list[Layer]:
+    """The picture's layers from a robustness run: the frontier cloud, then the rings."""
+    if found is None:
+        return []
+    cloud: list[Layer] = [] if found.frontier is None else [FrontierCloud(found.frontier)]
+    return [*cloud, ChanceLayer(chance_points(scenario, found))]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from guarantees.cli.draws import NO_DRAWS, Draws, robustness_of
 from guarantees.cli.figures import require_matplotlib
 from guarantees.cli.output import announce, refuse_overwrite, write_new
-from guarantees.cli.plot_robustness import ChanceLayer
+from guarantees.cli.plot_robustness import robustness_layers
 from guarantees.cli.progress import evaluate_with_progress, progress_bar, shows_progress
 from guarantees.cli.render_html import section_html, text
 from guarantees.cli.report import Column, Section, Table, metric_header, plural, source_text
@@ -29,7 +29,6 @@ from guarantees.cli.report_robustness import summary_section
 from guarantees.model.exact.results import ConstraintRef, Evaluation
 from guarantees.model.format.load import load
 from guarantees.model.format.schema import Scenario
-from guarantees.model.robustness.points import chance_points
 
 if TYPE_CHECKING:
     from guarantees.cli.plot import Layer
@@ -55,7 +54,7 @@ def run_report(
     scenario = load(file, display=file)
     result = evaluate_with_progress(file, scenario, jobs)
     found, note = robustness_of(scenario, draws)
-    layers = [] if found is None else [ChanceLayer(chance_points(scenario, found))]
+    layers = robustness_layers(scenario, found)
     svg, held_back = picture(scenario, result, progress=shows_progress(scenario), layers=layers)
     top = DEFAULT_TOP if top is None else top
     from guarantees.cli.report_stability import stability_summary

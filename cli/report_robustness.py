@@ -7,10 +7,13 @@ points (more draws needed for what is printed).
 
 from __future__ import annotations
 
+import math
+
 from guarantees.cli.report import Column, Report, Section, Table, package_text, shown
 from guarantees.model.comparison.chances import ChancesDiff
 from guarantees.model.robustness.prim import Rule
 from guarantees.model.robustness.results import (
+    Z95,
     Estimate,
     PackageRobustness,
     Robustness,
@@ -137,6 +140,7 @@ def robustness_report(file: str, result: Robustness, top: int) -> Report:
         _deal(result),
         _packages(result, top),
         _best(result, top),
+        frontier_section(result, top),
         _actors(result),
         _concessions(result, top),
         _drivers(result, top),
@@ -190,6 +194,51 @@ def _best(result: Robustness, top: int) -> Section:
         Table((Column("draws", numeric=True), Column("package")), rows),
         shown(len(result.best), top, "packages"),
     )
+
+
+def frontier_section(result: Robustness, top: int) -> Section:
+    """How the frontier moves: its size per draw, and the packages most often trade-offs."""
+    title = "How the frontier moves"
+    moved = result.frontier
+    if moved is None:
+        return Section(
+            title,
+            (
+                "Not followed: this scenario has too many packages to keep each draw's "
+                "frontier (see docs/explanation/robustness.md).",
+            ),
+        )
+    least, median, most = moved.sizes
+    lines = [
+        f"The exact frontier of each of the first {moved.draws} draws has {least} to {most} "
+        f"points (median {median:g}); frontier --plot and report draw them as a cloud.",
+    ]
+    if not moved.tradeoffs:
+        lines.append("No package is a trade-off in any of these draws.")
+        return Section(title, tuple(lines))
+    lines.append(
+        "Share of these draws in which each package is on the frontier, and a trade-off "
+        "(on the frontier and held back only by limits), most often a trade-off first."
+    )
+    cut = moved.tradeoffs[:top]
+    places = digits([p.tradeoff for p in cut])
+    rows = tuple(
+        (percent(p.tradeoff, places), percent(p.on_frontier, places), package_text(p.options))
+        for p in cut
+    )
+    columns = (
+        Column("trade-off", numeric=True),
+        Column("frontier", numeric=True),
+        Column("package"),
+    )
+    notes = shown(len(moved.tradeoffs), top, "packages a trade-off in some draw")
+    if any(p.tradeoff.coarse for p in cut):
+        half = 100 * Z95 * math.sqrt(0.25 / moved.draws)  # the widest interval's half-width
+        known = (
+            f"Over {moved.draws} draws these shares are known to within {half:.0f} points (95%)."
+        )
+        notes = (known, *notes)
+    return Section(title, tuple(lines), Table(columns, rows), notes)
 
 
 def _actors(result: Robustness) -> Section:

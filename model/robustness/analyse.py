@@ -11,17 +11,20 @@ import numpy as np
 from ..errors import TooLargeError
 from ..exact.compile import CompiledScenario, compile_scenario
 from ..exact.ranking import rank_order
-from ..exact.values import Floats
+from ..exact.values import SCALE, Floats
 from ..exact.workers import can_fork, run_shares
 from ..format.schema import Scenario
 from .batch import WORD, Verdicts, drawn, low_table, statics
 from .drivers import drivers
+from .frontiers import Frontiers, Fronts, frontier_draws
 from .prim import find_rule
 from .results import (
     ActorChance,
     ConcessionChance,
     ConstraintChance,
     Estimate,
+    FrontierMovement,
+    FrontierPackage,
     PackageChance,
     PackageRobustness,
     Robustness,
@@ -53,7 +56,9 @@ def robustness(
 ) -> Robustness:
     """Sample every uncertain value jointly `samples` times and evaluate every package in each."""
     compiled, chosen, values = _sampled(scenario, samples, seed)
-    tally = _pass(compiled, chosen, values, progress, jobs)
+    tally = _pass(
+        compiled, chosen, values, progress, jobs, follow=frontier_draws(compiled, samples)
+    )
     names = [s.name for s in chosen]
     return _summary(compiled, tally, names, values, seed=seed, threshold=threshold)
 
@@ -78,12 +83,15 @@ def _pass(
     values: Floats,
     progress: Progress | None,
     jobs: int,
+    *,
+    follow: int = 0,
 ) -> Tally:
-    """Every package under every draw; with several jobs, each process takes a run of draws."""
+    """Every package under every draw; with several jobs, each process takes a run of draws.
+    The frontiers of the first `follow` draws are kept too (frontiers.py)."""
     samples = values.shape[0]
     jobs = min(jobs, samples) if can_fork() and samples * 2**compiled.n >= PARALLEL else 1
     if jobs <= 1:
-        return _run(compiled, chosen, values, progress)
+        return _run(compiled, chosen, values, progress, follow=follow)
     edges = np.linspace(0, samples, jobs + 1).astype(int)
     shares = [(int(a), int(b)) for a, b in itertools.pairwise(edges)]
 
@@ -95,7 +103,8 @@ def _pass(
                 tick()
             told[0] = done
 
-        return _run(compiled, chosen, values[share[0] : share[1]], report)
+        part = values[share[0] : share[1]]
+        return _run(compiled, chosen, part, report, follow=follow, offset=share[0])
 
     return Tally.joined(run_shares(work, shares, progress=progress, total=samples))
 
@@ -105,14 +114,19 @@ def _run(
     chosen: tuple[Slot, ...],
     values: Floats,
     progress: Progress | None,
+    *,
+    follow: int = 0,
+    offset: int = 0,
 ) -> Tally:
-    """Every package under every draw, in batches of draws and chunks of packages."""
+    """Every package under every draw, in batches of draws and chunks of packages; `values`
+    are the draws from number `offset` of the whole pass."""
     samples = values.shape[0]
     low = min(compiled.n, LOW_BITS)
     chunks = [statics(compiled, p << low, low) for p in range(1 << (compiled.n - low))]
     widest = max(c.rows.size for c in chunks)
     batch = max(1, min(samples, BATCH_CELLS // max(1, widest)))
-    tally = Tally(compiled, samples)
+    fronts = Fronts(compiled, follow, offset) if follow else None
+    tally = Tally(compiled, samples, fronts)
     for start in range(0, samples, batch):
         numbers = drawn(compiled, chosen, values[start : start + batch])
         lows = [low_table(m, numbers.factors[i], low) for i, m in enumerate(compiled.metrics)]
@@ -168,7 +182,52 @@ def _summary(
         concessions=_concessions(compiled, tally, no_deal),
         drivers=drivers(names, values, tally.deal),
         rule=find_rule(names, values, tally.deal),
+        frontier=None if tally.fronts is None else _movement(compiled, tally.fronts.frontiers()),
     )
+
+
+def _movement(compiled: CompiledScenario, found: Frontiers) -> FrontierMovement:
+    """The followed draws' frontiers as points, and the packages most often on them."""
+    sign = [1 if compiled.metrics[m].higher else -1 for m in (compiled.benefit, compiled.risk)]
+    cells = np.unique(np.stack([found.draw, found.benefit, found.risk], axis=1), axis=0)
+    points = tuple(
+        (int(d), sign[0] * int(b) / SCALE, sign[1] * int(r) / SCALE) for d, b, r in cells.tolist()
+    )
+    masks, where = np.unique(found.masks, return_inverse=True)
+    on = np.bincount(where, minlength=masks.size)
+    held = np.bincount(where, weights=found.tradeoff, minlength=masks.size).astype(np.int64)
+    return FrontierMovement(
+        draws=found.draws,
+        points=points,
+        packages=_frontier_packages(compiled, masks, on, held, by=on, draws=found.draws),
+        tradeoffs=_frontier_packages(compiled, masks, on, held, by=held, draws=found.draws),
+    )
+
+
+def _frontier_packages(
+    compiled: CompiledScenario,
+    masks: np.ndarray,
+    on: np.ndarray,
+    held: np.ndarray,
+    *,
+    by: np.ndarray,
+    draws: int,
+) -> list[FrontierPackage]:
+    """Packages counted in `by` (more than 0), most first, then by rank key; at most LISTED."""
+    some = np.flatnonzero(by)
+    if some.size == 0:
+        return []
+    rank = np.empty(some.size, dtype=np.int64)
+    rank[rank_order(compiled, masks[some].astype(np.uint64))] = np.arange(some.size)
+    order = some[np.lexsort((rank, -by[some]))][:LISTED]
+    return [
+        FrontierPackage(
+            compiled.option_ids(int(masks[i])),
+            Estimate(int(on[i]), draws),
+            Estimate(int(held[i]), draws),
+        )
+        for i in order
+    ]
 
 
 def _by_chance(

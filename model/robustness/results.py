@@ -111,6 +111,59 @@ class ConcessionChance:
         return {"constraints": list(self.constraints), **self.chance.to_json()}
 
 
+@dataclass(frozen=True, slots=True)
+class FrontierPackage:
+    """A package and how often it is on a draw's frontier, and a trade-off there."""
+
+    options: tuple[str, ...]
+    on_frontier: Estimate  # over the draws followed
+    tradeoff: Estimate  # on the frontier and held back only by limits in that draw
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "options": list(self.options),
+            "on_frontier": self.on_frontier.to_json(),
+            "tradeoff": self.tradeoff.to_json(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FrontierMovement:
+    """How the frontier moves: the exact frontier of each of the first `draws` draws."""
+
+    draws: int
+    points: tuple[tuple[int, float, float], ...]  # (draw, benefit, risk): distinct per draw
+    packages: Sequence[FrontierPackage]  # most often on the frontier first
+    tradeoffs: Sequence[FrontierPackage]  # most often a trade-off first (never 0)
+
+    @property
+    def sizes(self) -> tuple[int, float, int]:
+        """Points per draw: least, median, most."""
+        counts = [0] * self.draws
+        for d, _, _ in self.points:
+            counts[d] += 1
+        ordered = sorted(counts)
+        if not ordered:
+            return (0, 0.0, 0)
+        middle = len(ordered) // 2
+        median = (
+            float(ordered[middle])
+            if len(ordered) % 2
+            else (ordered[middle - 1] + ordered[middle]) / 2
+        )
+        return (ordered[0], median, ordered[-1])
+
+    def to_json(self, *, top: int | None = None) -> dict[str, Any]:
+        least, median, most = self.sizes
+        return {
+            "draws": self.draws,
+            "points_per_draw": {"min": least, "median": median, "max": most},
+            "points": [[d, round(b, 9), round(r, 9)] for d, b, r in self.points],
+            "packages": [p.to_json() for p in self.packages[:top]],
+            "tradeoffs": [p.to_json() for p in self.tradeoffs[:top]],
+        }
+
+
 SUMMARY_SCHEMA = "guarantees.robustness-summary/1"
 
 
@@ -182,6 +235,7 @@ class Robustness:
     concessions: tuple[ConcessionChance, ...]
     drivers: tuple[Driver, ...]
     rule: Rule | None
+    frontier: FrontierMovement | None = None  # None: too many packages to follow it
 
     def summary(self) -> Summary:
         """The short section `evaluate` shows, from this run's own numbers."""
@@ -214,4 +268,5 @@ class Robustness:
             "concessions": cut(self.concessions),
             "drivers": [d.to_json() for d in self.drivers],
             "rule": None if self.rule is None else self.rule.to_json(),
+            "frontier": None if self.frontier is None else self.frontier.to_json(top=top),
         }

@@ -15,6 +15,7 @@ from ..exact.compile import CompiledScenario
 from ..exact.ranking import reversed_positions
 from ..exact.values import quantize
 from .batch import WORD, Bools, Index, Statics, Verdicts, Words, word_count
+from .frontiers import Fronts
 
 _LOWEST = np.iinfo(np.int64).min
 _HIGHEST = np.iinfo(np.int64).max
@@ -24,8 +25,11 @@ FailureSet = tuple[int, ...]  # the failure words of a package
 class Tally:
     """Running counts of a robustness pass."""
 
-    def __init__(self, compiled: CompiledScenario, samples: int) -> None:
+    def __init__(
+        self, compiled: CompiledScenario, samples: int, fronts: Fronts | None = None
+    ) -> None:
         self.compiled = compiled
+        self.fronts = fronts  # the frontiers of the first draws, when followed
         n = compiled.n
         self.deal = np.zeros(samples, dtype=np.bool_)
         self.accepted = np.zeros(1 << n, dtype=np.int64)
@@ -59,6 +63,8 @@ class Tally:
             whole.best_mask = np.concatenate([whole.best_mask, part.best_mask])
             whole.smallest = np.concatenate([whole.smallest, part.smallest], axis=1)
             whole.smallest_sets += part.smallest_sets
+            if whole.fronts is not None and part.fronts is not None:
+                whole.fronts.absorb(part.fronts)
         return whole
 
     def add(self, chunk: Statics, v: Verdicts, start: int) -> None:
@@ -77,6 +83,8 @@ class Tally:
         for a in range(len(self._actor_words)):
             self._actor(a, chunk, v, feasible=feasible, per_row=per_row, draws=draws)
         self._concessions(v, feasible, start)
+        if self.fronts is not None:
+            self.fronts.add(chunk, v, start)
 
     def _constraints(
         self, chunk: Statics, v: Verdicts, feasible: Bools, per_row: NDArray[np.int64]

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from reference import acceptable, all_packages, options_tuple
+from reference import acceptable, all_packages, options_tuple, q_written, reference_evaluate
 from strategies import scenario_data, to_yaml_text
 
 from guarantees.model import loads
@@ -103,6 +103,33 @@ def test_each_draw_agrees_with_the_reference(data: Data, seed: int) -> None:
             counts[package] = counts.get(package, 0) + 1
     assert result.deal.hits == deals
     assert {p.options: p.chance.hits for p in result.packages} == counts
+
+
+@SETTINGS
+@given(scenario_data(max_options=4, max_actors=3), st.integers(0, 2**31))
+def test_each_followed_frontier_agrees_with_the_reference(data: Data, seed: int) -> None:
+    """Each draw's frontier points, and how often each package is on it and a trade-off,
+    equal the reference's frontier and trade-offs of the scenario rewritten with the draw."""
+    scenario = loads(to_yaml_text(data))
+    samples = 6
+    moved = robustness(scenario, samples=samples, seed=seed).frontier
+    assert moved is not None
+    assert moved.draws == samples
+    chosen = slots(scenario)
+    points: set[tuple[int, int, int]] = set()
+    on: dict[tuple[str, ...], int] = {}
+    held: dict[tuple[str, ...], int] = {}
+    for d, row in enumerate(draw(chosen, samples, seed)):
+        found = reference_evaluate(_fixed(data, chosen, [float(v) for v in row]))
+        for benefit, risk, members in found["frontier"]:
+            points.add((d, benefit, risk))
+            for package, _ in members:
+                on[package] = on.get(package, 0) + 1
+        for package, _ in found["tradeoffs"]:
+            held[package] = held.get(package, 0) + 1
+    assert {(d, q_written(b), q_written(r)) for d, b, r in moved.points} == points
+    assert {p.options: p.on_frontier.hits for p in moved.packages} == on
+    assert {p.options: p.tradeoff.hits for p in moved.tradeoffs} == held
 
 
 def _fixed(data: Data, chosen: tuple[Slot, ...], row: list[float]) -> Scenario:
