@@ -5,7 +5,9 @@
 - Every note on something with a number (a metric value, a limit) says whether the number is
   a judgement: it uses "judgement", "guess" or "modelling choice".
 - Notes and teaching pages paraphrase the source texts: no run of eight words is copied from
-  them (checked when the texts are present, in ../shared/seeds/).
+  them (checked when the texts are present, in ../shared/seeds/). A citation may quote a
+  text's title or heading whole, in curly quotes (“...”): a title is a whole line of a text of
+  at most 15 words.
 - docs/scenarios.md has a section for every shipped scenario, with what `evaluate` says.
 - Every relative link of the teaching pages leads to a file that exists.
 """
@@ -31,6 +33,8 @@ TEACHING = [
 ]
 JUDGEMENT = re.compile(r"judgement|guess|modelling choice", re.IGNORECASE)
 RUN = 8
+TITLE_WORDS = 15
+QUOTED = re.compile(r"“([^”]*)”")
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -84,22 +88,54 @@ def copied_runs(text: str, seeds: set[tuple[str, ...]]) -> list[str]:
     )
 
 
-@pytest.fixture(scope="module")
-def seed_runs() -> set[tuple[str, ...]]:
+def titles(texts: list[str]) -> set[tuple[str, ...]]:
+    """The words of every title or heading of the texts: a whole line of at most 15 words."""
+    lines = (words(line) for text in texts for line in text.splitlines())
+    return {tuple(found) for found in lines if 0 < len(found) <= TITLE_WORDS}
+
+
+def without_cited_titles(text: str, known: set[tuple[str, ...]]) -> str:
+    """TEXT with each title quoted whole in curly quotes left out: a citation, not a copy."""
+    return QUOTED.sub(lambda m: " | " if tuple(words(m[1])) in known else m[0], text)
+
+
+def seed_texts() -> list[str]:
     texts = sorted(SEEDS.glob("0*.txt"))
     if not texts:
         # The texts are not the project's to copy; CI always has them beside the repository.
         assert not os.environ.get("CI"), f"the source texts are missing from {SEEDS}"
         pytest.skip(f"the source texts are not present in {SEEDS} (outside CI)")
-    found = words(" ".join(t.read_text(encoding="utf-8") for t in texts))
+    return [t.read_text(encoding="utf-8") for t in texts]
+
+
+@pytest.fixture(scope="module")
+def seed_runs() -> set[tuple[str, ...]]:
+    found = words(" ".join(seed_texts()))
     return {tuple(found[i : i + RUN]) for i in range(len(found) - RUN + 1)}
+
+
+@pytest.fixture(scope="module")
+def seed_titles() -> set[tuple[str, ...]]:
+    return titles(seed_texts())
 
 
 @pytest.mark.parametrize("path", SCENARIOS + TEACHING, ids=lambda p: str(p.relative_to(REPO)))
 def test_no_sentence_is_copied_from_the_source_texts(
-    path: Path, seed_runs: set[tuple[str, ...]]
+    path: Path, seed_runs: set[tuple[str, ...]], seed_titles: set[tuple[str, ...]]
 ) -> None:
-    assert copied_runs(path.read_text(encoding="utf-8"), seed_runs) == []
+    text = without_cited_titles(path.read_text(encoding="utf-8"), seed_titles)
+    assert copied_runs(text, seed_runs) == []
+
+
+def test_only_a_whole_title_in_curly_quotes_counts_as_a_citation() -> None:
+    known = titles(["A Short Title Of Nine Words For The Test\nA long line " + "x " * 20])
+    cited = "see “A Short Title of Nine Words for the Test”, 2025"
+    assert without_cited_titles(cited, known) == "see  | , 2025"
+    part = "“A Short Title of Nine Words for the”"
+    assert without_cited_titles(part, known) == part  # not the whole title
+    plain = '"A Short Title of Nine Words for the Test"'
+    assert without_cited_titles(plain, known) == plain  # straight quotes are not a citation
+    assert len(known) == 1  # the long line is no title
 
 
 def test_scenarios_page_explains_every_shipped_scenario() -> None:

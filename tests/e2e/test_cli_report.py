@@ -95,7 +95,7 @@ def test_the_page_holds_summary_results_picture_scenario_and_sources(baseline_pa
     assert "<h3>Options</h3>" in page
     assert "<h3>Actors and their constraints</h3>" in page
     assert "veto: nato_country_forces" in page
-    assert "source: BBC analysis of security guarantee options, August 2025 (translated)" in page
+    assert f"source: {load(BASELINE).sources['bbc-aug-2025']}" in page
     assert "<dt>northwood-mar-2025</dt>" in page
 
 

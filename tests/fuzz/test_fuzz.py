@@ -35,6 +35,7 @@ from guarantees.model.exact.evaluate import evaluate, explain
 from guarantees.model.exact.results import Evaluation, Explanation
 from guarantees.model.format.load import loads
 from guarantees.model.format.schema import Scenario
+from guarantees.model.format.text import not_text
 from guarantees.model.format.yamlio import MAX_DEPTH, parse_document
 
 #: Cases of the short run: about 10 seconds on a laptop.
@@ -211,16 +212,37 @@ def plain(tree: Any) -> Any:
 @given(st.data())
 def test_mutated_trees_dump_to_yaml_that_reads_back(data: st.DataObject) -> None:
     """A mutated tree (Raw values as strings) dumps to YAML that reads back the same, unless it
-    nests deeper than the reader allows."""
+    nests deeper than the reader allows or holds a string that is not text (a control
+    character, a surrogate), which the reader refuses where it stands."""
     seed = data.draw(st.sampled_from(seeds()))
     tree, steps = data.draw(mutated(seed.data))
     tree = plain(tree)
     assert len(steps) >= 1
-    if depth(tree) <= MAX_DEPTH - 10:
-        assert parse_document(dump(tree), file="t.yaml").data == tree
-    elif depth(tree) > MAX_DEPTH + 10:
+    if depth(tree) > MAX_DEPTH + 10:
         with pytest.raises(ScenarioError, match="nest"):
             parse_document(dump(tree), file="t.yaml")
+    elif depth(tree) <= MAX_DEPTH - 10 and holds_non_text(tree):
+        with pytest.raises(ScenarioError, match="not text"):
+            parse_document(dump(tree), file="t.yaml")
+    elif depth(tree) <= MAX_DEPTH - 10:
+        assert parse_document(dump(tree), file="t.yaml").data == tree
+
+
+def holds_non_text(tree: Any) -> bool:
+    """Whether a key or a string anywhere in a tree holds a character that is not text."""
+    if isinstance(tree, str):
+        return not_text(tree) is not None
+    if isinstance(tree, dict):
+        return any(holds_non_text(k) or holds_non_text(v) for k, v in tree.items())
+    if isinstance(tree, list):
+        return any(map(holds_non_text, tree))
+    return False
+
+
+def test_holds_non_text_looks_at_keys_values_and_items() -> None:
+    assert not holds_non_text({"a": ["b", 1, None], "c": {"d": "e\tf"}})
+    assert holds_non_text({"a": ["b", "\x00"]})
+    assert holds_non_text({"\ud800": 1})
 
 
 def depth(tree: Any) -> int:
