@@ -95,15 +95,23 @@ def test_the_page_holds_summary_results_picture_scenario_and_sources(baseline_pa
     assert "<h3>Options</h3>" in page
     assert "<h3>Actors and their constraints</h3>" in page
     assert "veto: nato_country_forces" in page
-    assert "source: BBC analysis of security guarantee options, August 2025 (translated)" in page
-    assert "<dt>northwood-mar-2025</dt>" in page
+    # each note cites its source by id, linked to the list of sources that describes it
+    assert '[<a href="#source-bbc-aug-2025">bbc-aug-2025</a>]' in page
+    assert (
+        '<dt id="source-bbc-aug-2025">bbc-aug-2025</dt>'
+        "<dd>BBC analysis of security guarantee options, August 2025 (translated)</dd>"
+    ) in page
+    assert '<dt id="source-northwood-mar-2025">northwood-mar-2025</dt>' in page
 
 
 def test_the_page_needs_no_network(baseline_page: Path) -> None:
     page = baseline_page.read_text(encoding="utf-8")
     links = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)""", page)
-    assert links  # the picture
-    assert all(link.startswith("data:") for link in links)
+    assert any(link.startswith("data:") for link in links)  # the picture
+    # every other link is to a place in the page (a note's source in the list of sources)
+    for link in (link for link in links if not link.startswith("data:")):
+        assert link.startswith("#"), link
+        assert f'id="{link[1:]}"' in page, link
     assert "<link" not in page
     assert "<script" not in page
     assert "@import" not in page
