@@ -174,11 +174,11 @@ def _figure(scenario: Scenario, result: Evaluation, svg: bytes, held_back: int |
 def _command_syntax() -> re.Pattern[str]:
     """Command-line syntax in the results' words: an option (`--top`) or a command line
     (`guarantees stability`), by the commands this program has."""
-    from typer.main import get_command
+    from typer.main import get_group
 
     from guarantees.cli.app import app
 
-    names = "|".join(sorted(map(re.escape, get_command(app).commands)))  # type: ignore[attr-defined]
+    names = "|".join(sorted(map(re.escape, get_group(app).commands)))
     return re.compile(rf"(?<![\w-])--[a-z]|\bguarantees (?:{names})\b")
 
 
@@ -188,7 +188,7 @@ def without_hints(line: str) -> str:
     is read on paper, away from a terminal."""
     command = _command_syntax()
     line = re.sub(r"\s*\([^()]*\)", lambda m: "" if command.search(m[0]) else m[0], line)
-    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", line)
+    sentences = re.split(r"(?<=[.!?])\s+", line)
     kept = []
     for sentence in sentences:
         head, colon, tail = sentence.partition(": ")

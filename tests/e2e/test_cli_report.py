@@ -10,12 +10,14 @@ GUARANTEES_REQUIRE_CHROMIUM is set (as .ci/run sets it), when it fails.
 from __future__ import annotations
 
 import base64
+import html
 import io
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -206,9 +208,9 @@ def _chromium() -> str:
     return found
 
 
-def _browse(page: Path, tmp_path: Path, *action: str) -> subprocess.CompletedProcess[str]:
-    """Run headless Chromium on the page, offline and with a fresh profile."""
-    command = [
+def _command(page: Path, profile: Path, *action: str) -> list[str]:
+    """Headless Chromium on the page, offline and with its own fresh profile."""
+    return [
         _chromium(),
         "--headless",
         "--no-sandbox",
@@ -218,11 +220,16 @@ def _browse(page: Path, tmp_path: Path, *action: str) -> subprocess.CompletedPro
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--user-data-dir={profile}",
         f"--window-size={WINDOW[0]},{WINDOW[1]}",
         *action,
         page.resolve().as_uri(),
     ]
+
+
+def _browse(page: Path, tmp_path: Path, *action: str) -> subprocess.CompletedProcess[str]:
+    """Run headless Chromium on the page, offline and with a fresh profile."""
+    command = _command(page, tmp_path / "profile", *action)
     return subprocess.run(command, capture_output=True, text=True, check=False, timeout=180)
 
 
@@ -251,10 +258,109 @@ def test_chromium_reads_the_key_figures(baseline_page: Path, tmp_path: Path) -> 
     assert "Most often the only actor in the way: ukraine." in dom
 
 
-def test_chromium_prints_the_page(baseline_page: Path, tmp_path: Path) -> None:
-    pdf = tmp_path / "page.pdf"
-    _browse(baseline_page, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
-    assert pdf.exists()
-    data = pdf.read_bytes()
-    assert data.startswith(b"%PDF")
-    assert len(re.findall(rb"/Type\s*/Page\b", data)) >= 3
+#: The handout's length, on either paper (points, as a PDF's MediaBox gives them).
+HANDOUT_PAGES = 4
+PAPERS = {"A4": (595.3, 841.9), "letter": (612.0, 792.0)}
+SHIPPED = sorted(path.stem for path in SCENARIOS.glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def handout(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], str]:
+    """A shipped scenario's report at the default --top, written once through the command
+    line (with its robustness and stability sections, as a user gets it)."""
+    folder = tmp_path_factory.mktemp("handouts")
+    made: dict[str, str] = {}
+
+    def page(name: str) -> str:
+        if name not in made:
+            path = folder / f"{name}.html"
+            done = CliRunner().invoke(
+                app, ["report", str(SCENARIOS / f"{name}.yaml"), "-o", str(path)]
+            )
+            assert done.exit_code == 0, done.output
+            made[name] = path.read_text(encoding="utf-8")
+        return made[name]
+
+    return page
+
+
+def _command_lines(page: str) -> list[str]:
+    """Command-line syntax in the page's text: an option (`--top`) or a command of this
+    program (`guarantees stability`)."""
+    from typer.main import get_group
+
+    commands = "|".join(get_group(app).commands)
+    words = html.unescape(re.sub(r"<[^>]*>", " ", page.split("</head>", 1)[1]))
+    return re.findall(rf"(?<![\w-])--[a-z][\w-]*|\bguarantees (?:{commands})\b", words)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_the_handout_gives_no_command_lines(handout: Callable[[str], str], name: str) -> None:
+    page = handout(name)
+    assert _command_lines(page) == []
+    # a list cut to --top still says how many entries it has
+    assert re.search(r"Showing 5 of \d+ [a-z-]+\.<", page), name
+
+
+def _on_paper(page: str, paper: str) -> str:
+    """The page as a browser prints it on this paper (as if the printer used it: the page
+    leaves the size to the printer)."""
+    assert not re.search(r"@page\s*\{[^}]*\bsize\s*:", page)  # it sets no paper size
+    return page.replace("</head>", f"<style>@page {{ size: {paper}; }}</style>\n</head>", 1)
+
+
+def _first_page(page: str) -> str:
+    """The page cut after the picture: the header (title, summary, counts) and the picture.
+    What the page prints first it prints the same with or without what follows, so when this
+    prints on one page, page 1 of the whole handout holds the summary and the picture."""
+    end = page.index("</section>", page.index('<section id="picture">')) + len("</section>")
+    assert page.index('<p class="summary">') < end
+    return page[:end] + "\n</body>\n</html>\n"
+
+
+def _print_all(pages: dict[str, str], tmp_path: Path) -> dict[str, bytes]:
+    """Print each page to PDF in Chromium, all at once (a browser that prints mostly waits),
+    each with its own profile; the PDFs by the pages' names."""
+    running = {}
+    for name, page in pages.items():
+        source, pdf = tmp_path / f"{name}.html", tmp_path / f"{name}.pdf"
+        source.write_text(page, encoding="utf-8")
+        print_ = (f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+        command = _command(source, tmp_path / f"profile-{name}", *print_)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        running[name] = (pdf, process)
+    printed = {}
+    for name, (pdf, process) in running.items():
+        _, errors = process.communicate(timeout=180)
+        assert pdf.exists(), errors.decode(errors="replace")
+        printed[name] = pdf.read_bytes()
+    return printed
+
+
+def _pages(pdf: bytes, paper: str) -> int:
+    """A PDF's number of pages, each checked to be of this paper's size."""
+    assert pdf.startswith(b"%PDF")
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    for box in boxes:
+        assert tuple(float(x) for x in box) == pytest.approx(PAPERS[paper], abs=1.5), paper
+    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+    assert pages == len(boxes) > 0
+    return pages
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_the_handout_prints_in_four_pages_with_summary_and_picture_on_page_1(
+    handout: Callable[[str], str], name: str, tmp_path: Path
+) -> None:
+    """On A4 and on Letter: at most four pages in all, and the page cut after the picture
+    prints on one (so page 1 holds the summary and the picture)."""
+    page = handout(name)
+    pages = {
+        f"{part}-{paper}": _on_paper(text, paper)
+        for paper in PAPERS
+        for part, text in (("whole", page), ("first", _first_page(page)))
+    }
+    printed = _print_all(pages, tmp_path)
+    for paper in PAPERS:
+        assert _pages(printed[f"whole-{paper}"], paper) <= HANDOUT_PAGES, paper
+        assert _pages(printed[f"first-{paper}"], paper) == 1, paper
