@@ -236,7 +236,10 @@ def _options(scenario: Scenario) -> str:
             (
                 option_id,
                 option.label,
-                "; ".join(f"{metric_header(scenario, m)}: {v}" for m, v in option.values.items()),
+                "; ".join(
+                    f"{metric_header(scenario, m)}: {_unbroken(v)}"
+                    for m, v in option.values.items()
+                ),
                 ", ".join(option.tags),
             ),
             _cited(scenario, option.source, option.note),
@@ -319,6 +322,11 @@ def _appendix(
             parts.append(f"<tbody><tr>{cells}</tr>{note if entry.note else ''}</tbody>")
     parts += ["</table>", "</section>"]
     return "\n".join(parts)
+
+
+def _unbroken(value: object) -> str:
+    """A value as written, kept on one line (`[0.1, 0.3]`, `triangular(10, 20, 30)`)."""
+    return str(value).replace(", ", ",\u00a0")
 
 
 def _cited(scenario: Scenario, source: str | None, note: str | None) -> str:
