@@ -312,16 +312,20 @@ def _appendix(
     parts += [f"<p>{text(intro)}</p>"] if intro else []
     parts += [f'<table class="appendix">\n<thead><tr>{head}</tr></thead>']
     for name, entries in groups:
-        if name:
-            parts.append(
-                f'<tbody class="group"><tr><th colspan="{width}">{text(name)}</th></tr></tbody>'
-            )
-        for entry in entries:
-            cells = "".join(f"<td>{text(cell)}</td>" for cell in entry.cells)
-            note = f'\n<tr class="note"><td colspan="{width}">{entry.note}</td></tr>'
-            parts.append(f"<tbody><tr>{cells}</tr>{note if entry.note else ''}</tbody>")
+        bodies = [_entry_rows(entry, width) for entry in entries]
+        if name:  # the group's heading row stays with its first entry, on the same page
+            heading = f'<tr><th colspan="{width}">{text(name)}</th></tr>'
+            parts.append(f'<tbody class="group">{heading}{bodies.pop(0) if bodies else ""}</tbody>')
+        parts += [f"<tbody>{rows}</tbody>" for rows in bodies]
     parts += ["</table>", "</section>"]
     return "\n".join(parts)
+
+
+def _entry_rows(entry: _Entry, width: int) -> str:
+    """An entry's cells on one row, and its note (already HTML) on a full-width row below."""
+    cells = "".join(f"<td>{text(cell)}</td>" for cell in entry.cells)
+    note = f'\n<tr class="note"><td colspan="{width}">{entry.note}</td></tr>' if entry.note else ""
+    return f"<tr>{cells}</tr>{note}"
 
 
 def _unbroken(value: object) -> str:

@@ -106,6 +106,28 @@ def test_the_page_holds_summary_results_picture_scenario_and_sources(baseline_pa
     assert '<dt id="source-northwood-mar-2025">northwood-mar-2025</dt>' in page
 
 
+def test_the_appendix_gives_each_note_the_full_width(baseline_page: Path) -> None:
+    """Each table of the scenario puts an entry's cells on one row and its note on a row
+    across every column below it; an actor's name heads its first constraint's rows."""
+    page = baseline_page.read_text(encoding="utf-8")
+    tables = re.findall(r'<table class="appendix">(.*?)</table>', page, re.S)
+    assert len(tables) == 4  # options, interactions, rules, actors
+    for table in tables:
+        width = len(re.findall(r"<th>", table.split("</thead>")[0]))
+        spans = re.findall(r'<tr class="note"><td colspan="(\d+)">', table)
+        assert spans
+        assert set(spans) == {str(width)}
+    actors = tables[-1]
+    scenario = load(BASELINE)
+    for actor_id, actor in scenario.actors.items():
+        first = actor.constraints[0].id
+        assert re.search(
+            rf'<tbody class="group"><tr><th colspan="2">{re.escape(actor.name)} \({actor_id}\)'
+            rf"</th></tr><tr><td>{actor_id}\.{first}</td>",
+            actors,
+        ), actor_id
+
+
 def test_the_page_needs_no_network(baseline_page: Path) -> None:
     page = baseline_page.read_text(encoding="utf-8")
     links = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)""", page)
