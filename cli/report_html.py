@@ -2,10 +2,14 @@
 
 The page needs no network to be viewed: styles are inline (cli/templates/report.html), the
 trade-off picture is embedded as an SVG data URI (vector, so it prints sharp; an <img>, so
-nothing in it can run). It holds the scenario's summary, the results of `evaluate` (the same
-sections as the terminal view), the picture, the scenario itself (options, rules, actors and
-their constraints, each with its source) and the sources. Sections from later analyses
-(robustness, stability) are passed in as `extra` and appear after the results.
+nothing in it can run). It holds the scenario's summary, the picture, the results of
+`evaluate` (the same sections as the terminal view, without their command-line hints: a
+handout is read on paper), the scenario itself (options, interactions, rules, actors and their
+constraints, each note on a full-width row below its entry, citing its source by id) and the
+sources. Sections from later analyses (robustness, stability) are passed in as `extra` and
+appear after the results. Printed at the default `--top`, every shipped scenario's handout
+fits four A4 or Letter pages, the summary and the picture on page 1 (tests/e2e/test_cli_report.py
+prints them in Chromium).
 """
 
 from __future__ import annotations

@@ -3,8 +3,10 @@
 The browser test opens the page in headless Chromium (Debian's `chromium`, which .ci/run
 installs when it is missing), takes a screenshot and checks that it is the size asked for
 and not blank, and that the embedded picture was drawn; the page's text is read back from
-the browser's DOM for the key figures. Without Chromium the test is skipped, unless
-GUARANTEES_REQUIRE_CHROMIUM is set (as .ci/run sets it), when it fails.
+the browser's DOM for the key figures. Every shipped scenario's handout is printed to PDF on
+A4 and on Letter and its pages counted (at most four; the page cut after the picture prints
+on one, so page 1 holds the summary and the picture). Without Chromium the browser tests are
+skipped, unless GUARANTEES_REQUIRE_CHROMIUM is set (as .ci/run sets it), when they fail.
 """
 
 from __future__ import annotations
