@@ -215,7 +215,8 @@ def handout_section(section: Section) -> Section:
 
 @dataclass(frozen=True)
 class _Entry:
-    """One item of the appendix: its cells, then its note in full width below them."""
+    """One item of the appendix: its cells (text), then its note (HTML, with its source) in
+    full width below them."""
 
     cells: tuple[str, ...]
     note: str = ""
