@@ -370,8 +370,8 @@ def report(
             "--top",
             min=1,
             metavar="N",
-            help="Entries shown per list of results (default: 10, twice evaluate's 5: a "
-            "handout has the room).",
+            help="Entries shown per list of results (default: 5, as evaluate: the handout "
+            "prints in four pages).",
         ),
     ] = None,
     force: ForceOpt = False,

@@ -3,19 +3,23 @@
 The browser test opens the page in headless Chromium (Debian's `chromium`, which .ci/run
 installs when it is missing), takes a screenshot and checks that it is the size asked for
 and not blank, and that the embedded picture was drawn; the page's text is read back from
-the browser's DOM for the key figures. Without Chromium the test is skipped, unless
-GUARANTEES_REQUIRE_CHROMIUM is set (as .ci/run sets it), when it fails.
+the browser's DOM for the key figures. Every shipped scenario's handout is printed to PDF on
+A4 and on Letter and its pages counted (at most four; the page cut after the picture prints
+on one, so page 1 holds the summary and the picture). Without Chromium the browser tests are
+skipped, unless GUARANTEES_REQUIRE_CHROMIUM is set (as .ci/run sets it), when they fail.
 """
 
 from __future__ import annotations
 
 import base64
+import html
 import io
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -95,15 +99,43 @@ def test_the_page_holds_summary_results_picture_scenario_and_sources(baseline_pa
     assert "<h3>Options</h3>" in page
     assert "<h3>Actors and their constraints</h3>" in page
     assert "veto: nato_country_forces" in page
-    assert f"source: {load(BASELINE).sources['bbc-aug-2025']}" in page
-    assert "<dt>northwood-mar-2025</dt>" in page
+    # each note cites its source by id, linked to the list of sources that describes it
+    assert '[<a href="#source-bbc-aug-2025">bbc-aug-2025</a>]' in page
+    described = html.escape(load(BASELINE).sources["bbc-aug-2025"], quote=False)
+    assert f'<dt id="source-bbc-aug-2025">bbc-aug-2025</dt><dd>{described}</dd>' in page
+    assert '<dt id="source-northwood-mar-2025">northwood-mar-2025</dt>' in page
+
+
+def test_the_appendix_gives_each_note_the_full_width(baseline_page: Path) -> None:
+    """Each table of the scenario puts an entry's cells on one row and its note on a row
+    across every column below it; an actor's name heads its first constraint's rows."""
+    page = baseline_page.read_text(encoding="utf-8")
+    tables = re.findall(r'<table class="appendix">(.*?)</table>', page, re.S)
+    assert len(tables) == 4  # options, interactions, rules, actors
+    for table in tables:
+        width = len(re.findall(r"<th>", table.split("</thead>")[0]))
+        spans = re.findall(r'<tr class="note"><td colspan="(\d+)">', table)
+        assert spans
+        assert set(spans) == {str(width)}
+    actors = tables[-1]
+    scenario = load(BASELINE)
+    for actor_id, actor in scenario.actors.items():
+        first = actor.constraints[0].id
+        assert re.search(
+            rf'<tbody class="group"><tr><th colspan="2">{re.escape(actor.name)} \({actor_id}\)'
+            rf"</th></tr><tr><td>{actor_id}\.{first}</td>",
+            actors,
+        ), actor_id
 
 
 def test_the_page_needs_no_network(baseline_page: Path) -> None:
     page = baseline_page.read_text(encoding="utf-8")
     links = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)""", page)
-    assert links  # the picture
-    assert all(link.startswith("data:") for link in links)
+    assert any(link.startswith("data:") for link in links)  # the picture
+    # every other link is to a place in the page (a note's source in the list of sources)
+    for link in (link for link in links if not link.startswith("data:")):
+        assert link.startswith("#"), link
+        assert f'id="{link[1:]}"' in page, link
     assert "<link" not in page
     assert "<script" not in page
     assert "@import" not in page
@@ -198,9 +230,9 @@ def _chromium() -> str:
     return found
 
 
-def _browse(page: Path, tmp_path: Path, *action: str) -> subprocess.CompletedProcess[str]:
-    """Run headless Chromium on the page, offline and with a fresh profile."""
-    command = [
+def _command(page: Path, profile: Path, *action: str) -> list[str]:
+    """Headless Chromium on the page, offline and with its own fresh profile."""
+    return [
         _chromium(),
         "--headless",
         "--no-sandbox",
@@ -210,11 +242,16 @@ def _browse(page: Path, tmp_path: Path, *action: str) -> subprocess.CompletedPro
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--user-data-dir={profile}",
         f"--window-size={WINDOW[0]},{WINDOW[1]}",
         *action,
         page.resolve().as_uri(),
     ]
+
+
+def _browse(page: Path, tmp_path: Path, *action: str) -> subprocess.CompletedProcess[str]:
+    """Run headless Chromium on the page, offline and with a fresh profile."""
+    command = _command(page, tmp_path / "profile", *action)
     return subprocess.run(command, capture_output=True, text=True, check=False, timeout=180)
 
 
@@ -243,10 +280,109 @@ def test_chromium_reads_the_key_figures(baseline_page: Path, tmp_path: Path) -> 
     assert "Most often the only actor in the way: ukraine." in dom
 
 
-def test_chromium_prints_the_page(baseline_page: Path, tmp_path: Path) -> None:
-    pdf = tmp_path / "page.pdf"
-    _browse(baseline_page, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
-    assert pdf.exists()
-    data = pdf.read_bytes()
-    assert data.startswith(b"%PDF")
-    assert len(re.findall(rb"/Type\s*/Page\b", data)) >= 3
+#: The handout's length, on either paper (points, as a PDF's MediaBox gives them).
+HANDOUT_PAGES = 4
+PAPERS = {"A4": (595.3, 841.9), "letter": (612.0, 792.0)}
+SHIPPED = sorted(path.stem for path in SCENARIOS.glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def handout(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], str]:
+    """A shipped scenario's report at the default --top, written once through the command
+    line (with its robustness and stability sections, as a user gets it)."""
+    folder = tmp_path_factory.mktemp("handouts")
+    made: dict[str, str] = {}
+
+    def page(name: str) -> str:
+        if name not in made:
+            path = folder / f"{name}.html"
+            done = CliRunner().invoke(
+                app, ["report", str(SCENARIOS / f"{name}.yaml"), "-o", str(path)]
+            )
+            assert done.exit_code == 0, done.output
+            made[name] = path.read_text(encoding="utf-8")
+        return made[name]
+
+    return page
+
+
+def _command_lines(page: str) -> list[str]:
+    """Command-line syntax in the page's text: an option (`--top`) or a command of this
+    program (`guarantees stability`)."""
+    from typer.main import get_group
+
+    commands = "|".join(get_group(app).commands)
+    words = html.unescape(re.sub(r"<[^>]*>", " ", page.split("</head>", 1)[1]))
+    return re.findall(rf"(?<![\w-])--[a-z][\w-]*|\bguarantees (?:{commands})\b", words)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_the_handout_gives_no_command_lines(handout: Callable[[str], str], name: str) -> None:
+    page = handout(name)
+    assert _command_lines(page) == []
+    # a list cut to --top still says how many entries it has
+    assert re.search(r"Showing 5 of \d+ [a-z-]+\.<", page), name
+
+
+def _on_paper(page: str, paper: str) -> str:
+    """The page as a browser prints it on this paper (as if the printer used it: the page
+    leaves the size to the printer)."""
+    assert not re.search(r"@page\s*\{[^}]*\bsize\s*:", page)  # it sets no paper size
+    return page.replace("</head>", f"<style>@page {{ size: {paper}; }}</style>\n</head>", 1)
+
+
+def _first_page(page: str) -> str:
+    """The page cut after the picture: the header (title, summary, counts) and the picture.
+    What the page prints first it prints the same with or without what follows, so when this
+    prints on one page, page 1 of the whole handout holds the summary and the picture."""
+    end = page.index("</section>", page.index('<section id="picture">')) + len("</section>")
+    assert page.index('<p class="summary">') < end
+    return page[:end] + "\n</body>\n</html>\n"
+
+
+def _print_all(pages: dict[str, str], tmp_path: Path) -> dict[str, bytes]:
+    """Print each page to PDF in Chromium, all at once (a browser that prints mostly waits),
+    each with its own profile; the PDFs by the pages' names."""
+    running = {}
+    for name, page in pages.items():
+        source, pdf = tmp_path / f"{name}.html", tmp_path / f"{name}.pdf"
+        source.write_text(page, encoding="utf-8")
+        print_ = (f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+        command = _command(source, tmp_path / f"profile-{name}", *print_)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        running[name] = (pdf, process)
+    printed = {}
+    for name, (pdf, process) in running.items():
+        _, errors = process.communicate(timeout=180)
+        assert pdf.exists(), errors.decode(errors="replace")
+        printed[name] = pdf.read_bytes()
+    return printed
+
+
+def _pages(pdf: bytes, paper: str) -> int:
+    """A PDF's number of pages, each checked to be of this paper's size."""
+    assert pdf.startswith(b"%PDF")
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    for box in boxes:
+        assert tuple(float(x) for x in box) == pytest.approx(PAPERS[paper], abs=1.5), paper
+    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+    assert pages == len(boxes) > 0
+    return pages
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_the_handout_prints_in_four_pages_with_summary_and_picture_on_page_1(
+    handout: Callable[[str], str], name: str, tmp_path: Path
+) -> None:
+    """On A4 and on Letter: at most four pages in all, and the page cut after the picture
+    prints on one (so page 1 holds the summary and the picture)."""
+    page = handout(name)
+    pages = {
+        f"{part}-{paper}": _on_paper(text, paper)
+        for paper in PAPERS
+        for part, text in (("whole", page), ("first", _first_page(page)))
+    }
+    printed = _print_all(pages, tmp_path)
+    for paper in PAPERS:
+        assert _pages(printed[f"whole-{paper}"], paper) <= HANDOUT_PAGES, paper
+        assert _pages(printed[f"first-{paper}"], paper) == 1, paper

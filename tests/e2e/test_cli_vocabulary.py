@@ -163,7 +163,7 @@ def test_the_help_gives_each_top_default_and_why(run: Run) -> None:
     assert "5 by default, a summary that fits a screen" in texts["evaluate"]
     assert "5 by default, as evaluate" in texts["diff"]
     assert "default: all, the frontier being what this command is for" in texts["frontier"]
-    assert "default: 10, twice evaluate's 5: a handout has the room" in texts["report"]
+    assert "default: 5, as evaluate: the handout prints in four pages" in texts["report"]
 
 
 def test_help_shows_metavars_not_types(run: Run) -> None:
