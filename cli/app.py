@@ -390,6 +390,58 @@ def report(
 
 
 @app.command()
+def brief(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="Scenario file.")],
+    *,
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", metavar="DIR", help="The folder to write the briefings in."),
+    ],
+    actor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--actor",
+            "-a",
+            metavar="ID",
+            help="Brief this actor only (repeat for several; default: every actor).",
+        ),
+    ] = None,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top",
+            min=1,
+            metavar="N",
+            help="Rows of the packages an actor alone blocks (default: 10).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite briefings that exist in DIR.")
+    ] = False,
+    jobs: JobsOpt = None,
+    quiet: QuietOpt = False,
+    samples: SamplesOpt = SAMPLES,
+    seed: SeedOpt = 1,
+) -> None:
+    """Role-play briefings: one page per actor (DIR/ACTOR.md and DIR/ACTOR.html) with its
+    position, constraints, the packages it alone blocks, the concessions asked of it, its
+    preferences, and how it stands in the way across the file's uncertain values."""
+    from guarantees.cli.brief_command import run_brief
+    from guarantees.cli.draws import Draws
+
+    run_brief(
+        file,
+        output,
+        actor or [],
+        top=top,
+        force=force,
+        quiet=quiet,
+        jobs=jobs,
+        draws=Draws(samples, seed),
+    )
+
+
+@app.command()
 def stability(
     files: FilesArg,
     *,
