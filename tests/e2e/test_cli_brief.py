@@ -1,0 +1,143 @@
+"""`guarantees brief`: one Markdown and one HTML briefing per actor, as a seminar uses them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from cli_helpers import INVALID_ISSUES, SCENARIOS, Run
+
+from guarantees.model import load
+from guarantees.model.exact.evaluate import evaluate
+
+BASELINE = SCENARIOS / "coalition-baseline.yaml"
+WALK_AWAY = SCENARIOS / "walk-away.yaml"
+
+
+def test_every_actor_gets_a_markdown_and_an_html_page(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "briefs"
+    result = run("brief", WALK_AWAY, "-o", out)
+    assert result.exit_code == 0, result.output
+    actors = list(load(WALK_AWAY).actors)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"{a}{s}" for a in actors for s in (".md", ".html")
+    )
+    wrote = [f"wrote {out / a}{s}" for a in actors for s in (".md", ".html")]
+    assert result.stderr.splitlines() == wrote
+    assert result.stdout == ""
+
+
+def test_a_briefing_says_position_constraints_blocks_concessions_preferences(
+    run: Run, tmp_path: Path
+) -> None:
+    assert run("brief", BASELINE, "-o", tmp_path, "--actor", "russia", "-q").exit_code == 0
+    page = (tmp_path / "russia.md").read_text(encoding="utf-8")
+    blocks = next(b for b in evaluate(load(BASELINE)).blocks if b.actor == "russia")
+    assert f"is alone in rejecting {blocks.sole}." in page
+    assert "- Rejects any package with nato_membership." in page
+    assert "escalation at most 0.35 (best guess; uncertain: triangular(0.25, 0.35, 0.45))" in page
+    for heading in (
+        "Position",
+        "Constraints",
+        "Packages it alone blocks",
+        "Concessions asked of it",
+        "Preferences",
+        "Robustness",
+        "Sources",
+    ):
+        assert f"\n## {heading}\n" in page
+    assert "| russia.no_nato_troops | veto | veto: nato_country_forces | The Kremlin" in page
+    assert "source: BBC analysis of security guarantee options, August 2025" in page
+    assert f"{blocks.sole} feasible packages that every other actor accepts" in page
+    assert "1. not nato_membership" in page
+    assert re.search(r"russia rejects \d+% of the \(feasible package, draw\) pairs", page)
+    assert {p.name for p in tmp_path.iterdir()} == {"russia.md", "russia.html"}
+
+
+def test_the_html_page_is_self_contained_and_escaped(run: Run, tmp_path: Path) -> None:
+    assert run("brief", BASELINE, "-o", tmp_path, "-a", "ukraine", "-q").exit_code == 0
+    page = (tmp_path / "ukraine.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<h1>Briefing: Ukraine</h1>" in page
+    assert not re.search(r"(src|href)=\"(https?:)?//", page)
+    assert "@media print" in page
+    assert "deterrence &gt;= 0.65" in page  # a priority, escaped
+
+
+def test_without_draws_there_is_no_robustness_section(run: Run, tmp_path: Path) -> None:
+    assert run("brief", BASELINE, "-o", tmp_path, "-a", "ukraine", "-n", "0", "-q").exit_code == 0
+    assert "## Robustness" not in (tmp_path / "ukraine.md").read_text(encoding="utf-8")
+
+
+def test_same_seed_same_briefing(run: Run, tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        assert (
+            run(
+                "brief",
+                BASELINE,
+                "-o",
+                tmp_path / name,
+                "-a",
+                "coalition",
+                "-q",
+                "-n",
+                "200",
+                "--seed",
+                "7",
+            ).exit_code
+            == 0
+        )
+    first, second = ((tmp_path / n / "coalition.md").read_text("utf-8") for n in ("a", "b"))
+    assert first == second
+
+
+def test_an_unknown_actor_is_an_error_and_writes_nothing(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "briefs"
+    result = run("brief", BASELINE, "-o", out, "-a", "rusia", "-a", "ukraine")
+    assert result.exit_code == 2
+    assert result.stderr == "error: unknown actor 'rusia' (did you mean 'russia'?)\n"
+    assert not out.exists()
+
+
+def test_refuses_to_overwrite_unless_forced(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "russia.html").write_text("mine", encoding="utf-8")
+    result = run("brief", BASELINE, "-o", tmp_path, "-a", "ukraine", "-a", "russia")
+    assert result.exit_code == 2
+    message = f"error: {tmp_path / 'russia.html'} already exists; use --force to overwrite it\n"
+    assert result.stderr == message
+    assert not (tmp_path / "ukraine.md").exists()  # stopped before writing anything
+    assert run("brief", BASELINE, "-o", tmp_path, "-a", "russia", "--force", "-q").exit_code == 0
+    assert (tmp_path / "russia.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_output_must_be_a_folder(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "file.txt"
+    out.write_text("x", encoding="utf-8")
+    result = run("brief", BASELINE, "-o", out)
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"error: {out} is not a directory; give a folder to write the briefings in\n"
+    )
+
+
+def test_output_is_required(run: Run) -> None:
+    result = run("brief", BASELINE)
+    assert result.exit_code == 2
+    assert "--output" in result.output
+
+
+def test_invalid_file_is_reported_at_its_lines(run: Run, invalid: Path, tmp_path: Path) -> None:
+    result = run("brief", invalid, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    for issue in INVALID_ISSUES:
+        assert f"{invalid}{issue}" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_actor_without_constraints_or_blocks(run: Run, small: Path, tmp_path: Path) -> None:
+    assert run("brief", small, "-o", tmp_path, "-q").exit_code == 0
+    london = (tmp_path / "london.md").read_text(encoding="utf-8")
+    assert "troops at most 10 thousand; troops: Troops deployed." in london
+    assert "No preference declared" not in london
+    assert "declares no preference" in london
