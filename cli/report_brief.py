@@ -9,10 +9,10 @@ scenario's uncertain values. Computed in model/briefing/; only laid out here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from guarantees.cli.report import (
+    GROUP_LIMIT,
     Column,
+    PackageGroup,
     Report,
     Section,
     Table,
@@ -21,17 +21,16 @@ from guarantees.cli.report import (
     metric_number,
     miss_text,
     number,
+    package_groups,
     package_text,
     plural,
     shown_packages,
     source_text,
     tie_ranks,
-    tied_groups,
 )
 from guarantees.cli.report_explain import constraint_text
 from guarantees.model.briefing.brief import Brief
-from guarantees.model.exact.evaluate import explain
-from guarantees.model.exact.results import Concession, Evaluation, Failure
+from guarantees.model.exact.results import Concession, Evaluation, Failure, Package
 from guarantees.model.format import expr
 from guarantees.model.format.schema import Bound, Constraint, Scenario
 from guarantees.model.robustness.results import ActorChance, Robustness
@@ -170,29 +169,52 @@ def _alone(scenario: Scenario, result: Evaluation, brief: Brief, top: int) -> Se
         Column(metric_header(scenario, risk), numeric=True),
         Column("fails"),
     )
-    groups = tied_groups(scenario, brief.sole, limit=top)[:top]
+    groups = _alone_groups(scenario, brief, top)
     rows = tuple(
         (
             str(rank),
             group.text,
             metric_number(scenario, benefit, p.metrics[benefit], unit=False),
             metric_number(scenario, risk, p.metrics[risk], unit=False),
-            _fails(scenario, brief.actor, p.options),
+            "\n".join(_failure_text(scenario, f) for f in fails),
         )
-        for rank, (p, group) in enumerate(groups, start=1)
+        for rank, (p, fails, group) in enumerate(groups, start=1)
     )
     text = (
         f"{plural(count, 'feasible package')} that every other actor accepts and "
         f"{brief.actor} alone rejects: it is alone in rejecting them. Best first.",
     )
-    covered = sum(g.size for _, g in groups)
+    covered = sum(g.size for _, _, g in groups)
     return Section(title, text, Table(columns, rows), shown_packages(count, covered, "packages"))
 
 
-def _fails(scenario: Scenario, actor: str, options: Sequence[str]) -> str:
-    """The actor's constraints a package fails (for a limit, each bound it misses)."""
-    verdict = next(v for v in explain(scenario, tuple(options)).verdicts if v.actor == actor)
-    return "\n".join(_failure_text(scenario, f) for f in verdict.failures)
+Group = tuple[Package, tuple[Failure, ...], PackageGroup]
+
+
+def _alone_groups(scenario: Scenario, brief: Brief, top: int) -> list[Group]:
+    """The first `top` rows of the packages the actor alone rejects: packages tied on the
+    axes that fail the same constraints alike, and differ only by options to no effect, are
+    one row (`package_groups`), as in `evaluate`."""
+    axes = (scenario.tradeoff.benefit, scenario.tradeoff.risk)
+    count = min(len(brief.sole), GROUP_LIMIT)
+    out: list[Group] = []
+    start = 0
+    while start < count and len(out) < top:
+        at = _axes_of(brief.sole[start], axes)
+        stop = start + 1
+        while stop < count and _axes_of(brief.sole[stop], axes) == at:
+            stop += 1
+        alike: dict[tuple[Failure, ...], list[Package]] = {}
+        for i in range(start, stop):
+            alike.setdefault(brief.sole_failures[i], []).append(brief.sole[i])
+        for fails, packages in alike.items():
+            out += [(packages[0], fails, g) for g in package_groups(scenario, packages)]
+        start = stop
+    return out[:top]
+
+
+def _axes_of(package: Package, axes: tuple[str, str]) -> tuple[float, float]:
+    return package.metrics[axes[0]], package.metrics[axes[1]]
 
 
 def _failure_text(scenario: Scenario, failure: Failure) -> str:

@@ -12,9 +12,16 @@ from dataclasses import dataclass
 from ..errors import ActorError, did_you_mean
 from ..exact.compile import compile_scenario
 from ..exact.enumerate import Progress
-from ..exact.results import ActorBlocks, Concession, ConstraintRef, Evaluation, Package
+from ..exact.results import (
+    ActorBlocks,
+    Concession,
+    ConstraintRef,
+    Evaluation,
+    Failure,
+    Package,
+)
 from ..format.schema import Scenario
-from .sole import KEEP, sole_rejections
+from .sole import KEEP, SoleRejections, sole_rejections
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +34,7 @@ class Brief:
     feasible: int  # feasible packages of the scenario
     blocks: ActorBlocks  # how many it rejects, blocks, and rejects alone
     sole: Sequence[Package]  # the feasible packages it alone rejects, best-ranked first
+    sole_failures: Sequence[tuple[Failure, ...]]  # per package of `sole`, what it fails
     concessions: tuple[Concession, ...]  # minimal concessions relaxing one of its constraints
     alone_in: tuple[Concession, ...]  # of those, the ones that relax its constraints only
     provides: tuple[str, ...]  # options it provides (`provided_by`)
@@ -63,9 +71,7 @@ def briefs(
     found = sole_rejections(compile_scenario(scenario), keep=keep, progress=progress)
     sole = {s.actor: s for s in found}
     blocks = {b.actor: b for b in result.blocks}
-    return tuple(
-        _brief(scenario, result, actor, blocks[actor], sole[actor].packages) for actor in wanted
-    )
+    return tuple(_brief(scenario, result, actor, blocks[actor], sole[actor]) for actor in wanted)
 
 
 def _brief(
@@ -73,7 +79,7 @@ def _brief(
     result: Evaluation,
     actor: str,
     blocks: ActorBlocks,
-    sole: Sequence[Package],
+    sole: SoleRejections,
 ) -> Brief:
     declared = scenario.actors[actor]
     refs = tuple(
@@ -87,7 +93,8 @@ def _brief(
         constraints=refs,
         feasible=result.counts.feasible,
         blocks=blocks,
-        sole=sole,
+        sole=sole.packages,
+        sole_failures=sole.failures,
         concessions=involved,
         alone_in=tuple(c for c in involved if all(r.actor == actor for r in c.constraints)),
         provides=tuple(o for o, opt in scenario.options.items() if actor in opt.provided_by),

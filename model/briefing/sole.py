@@ -8,7 +8,9 @@ per actor the packages rejected by it alone, all counted and the best-ranked `ke
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -16,21 +18,46 @@ from numpy.typing import NDArray
 from ..exact.compile import CompiledScenario
 from ..exact.enumerate import Chunk, Enumerator, Progress
 from ..exact.ranking import rank_order
-from ..exact.results import PackageList
+from ..exact.results import Failure, PackageList
 from ..exact.values import Ints
-from ..exact.verdicts import package_list
+from ..exact.verdicts import Batch, package_list
 
 #: Packages kept per actor (best-ranked first): a briefing shows far fewer.
 KEEP = 4096
 
 
+class ActorFailures(Sequence[tuple[Failure, ...]]):
+    """Per package of a list, the constraints of one actor it fails (each with the bounds it
+    misses), made only for the packages looked at."""
+
+    def __init__(self, compiled: CompiledScenario, masks: Ints, actor: str) -> None:
+        self.batch = Batch(compiled, masks)
+        self.actor = actor
+
+    def __len__(self) -> int:
+        return int(self.batch.masks.size)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Failure, ...]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[Failure, ...]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[Failure, ...] | list[tuple[Failure, ...]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        j = range(len(self))[index]
+        failed = self.batch.failures(j, rules=False)
+        return tuple(f for f in failed if f.constraint.actor == self.actor)
+
+
 @dataclass(frozen=True, slots=True)
 class SoleRejections:
-    """The feasible packages one actor alone rejects: how many, and the best-ranked of them."""
+    """The feasible packages one actor alone rejects: how many, and the best-ranked of them
+    with the actor's constraints each fails."""
 
     actor: str
     count: int
     packages: PackageList  # rank order, at most `keep` of them
+    failures: ActorFailures  # the same packages' failures of the actor's constraints
 
 
 def sole_rejections(
@@ -48,8 +75,14 @@ def sole_rejections(
                 kept[a] = np.concatenate((kept[a], masks))
                 if kept[a].size > 2 * keep:
                     kept[a] = _best(compiled, kept[a], keep)
+    best = [_best(compiled, masks, keep) for masks in kept]
     return tuple(
-        SoleRejections(actor, counts[a], package_list(compiled, _best(compiled, kept[a], keep)))
+        SoleRejections(
+            actor,
+            counts[a],
+            package_list(compiled, best[a]),
+            ActorFailures(compiled, best[a], actor),
+        )
         for a, actor in enumerate(compiled.actors)
     )
 

@@ -141,3 +141,17 @@ def test_an_actor_without_constraints_or_blocks(run: Run, small: Path, tmp_path:
     assert "troops at most 10 thousand; troops: Troops deployed." in london
     assert "No preference declared" not in london
     assert "declares no preference" in london
+
+
+def test_a_row_groups_only_packages_failing_alike(run: Run, tmp_path: Path) -> None:
+    """Recognition changes no metric, but Ukraine vetoes it: the packages with it fail one
+    constraint more, so they are rows of their own, not `(with or without ...)`."""
+    assert run("brief", BASELINE, "-o", tmp_path, "-a", "ukraine", "-n", "0", "-q").exit_code == 0
+    page = (tmp_path / "ukraine.md").read_text(encoding="utf-8")
+    section = page.split("## Packages it alone blocks")[1].split("## ")[0]
+    assert "with or without formal_recognition" not in section
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "|---" not in line]
+    with_it = [r for r in rows[1:] if "formal_recognition |" in r]
+    assert with_it
+    assert all("ukraine.no_recognition (veto)" in r for r in with_it)
+    assert all("ukraine.no_recognition" not in r for r in rows[1:] if r not in with_it)

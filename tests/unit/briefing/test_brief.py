@@ -19,9 +19,13 @@ from guarantees.model.format.schema import Scenario
 SCENARIOS = sorted((Path(__file__).resolve().parents[3] / "scenarios").glob("*.yaml"))
 
 
-def alone_by_reference(scenario: Scenario) -> dict[str, list[tuple[str, ...]]]:
-    """Per actor, the feasible packages only it rejects, best-ranked first (brute force)."""
-    out: dict[str, list[tuple[str, ...]]] = {a: [] for a in scenario.actors}
+Alone = dict[str, list[tuple[tuple[str, ...], list[str]]]]
+
+
+def alone_by_reference(scenario: Scenario) -> Alone:
+    """Per actor, the feasible packages only it rejects, best-ranked first, each with the
+    labels of the actor's constraints it fails (brute force)."""
+    out: Alone = {a: [] for a in scenario.actors}
     ranked = sorted(all_packages(scenario), key=lambda p: rank_key(scenario, p))
     for package in ranked:
         if not feasible(scenario, package):
@@ -29,7 +33,8 @@ def alone_by_reference(scenario: Scenario) -> dict[str, list[tuple[str, ...]]]:
         verdicts = reference_verdicts(scenario, package)
         rejecting = [a for a in scenario.actors if verdicts[a]]
         if len(rejecting) == 1:
-            out[rejecting[0]].append(options_tuple(scenario, package))
+            actor = rejecting[0]
+            out[actor].append((options_tuple(scenario, package), verdicts[actor]))
     return out
 
 
@@ -38,7 +43,11 @@ def check_against_reference(scenario: Scenario, keep: int) -> None:
     expected = alone_by_reference(scenario)
     for brief in briefs(scenario, result, keep=keep):
         assert brief.blocks.sole == len(expected[brief.actor])
-        assert [p.options for p in brief.sole] == expected[brief.actor][:keep]
+        found = [
+            (p.options, [f.constraint.label for f in fails])
+            for p, fails in zip(brief.sole, brief.sole_failures, strict=True)
+        ]
+        assert found == expected[brief.actor][:keep]
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
