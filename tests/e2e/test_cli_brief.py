@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 from cli_helpers import INVALID_ISSUES, SCENARIOS, Run
 
 from guarantees.model import load
@@ -155,3 +159,28 @@ def test_a_row_groups_only_packages_failing_alike(run: Run, tmp_path: Path) -> N
     assert with_it
     assert all("ukraine.no_recognition (veto)" in r for r in with_it)
     assert all("ukraine.no_recognition" not in r for r in rows[1:] if r not in with_it)
+
+
+def _print_to_pdf(page: Path, pdf: Path, profile: Path) -> None:
+    """Print a page with headless Chromium, offline (skipped without it, as the report's
+    browser tests are, unless GUARANTEES_REQUIRE_CHROMIUM is set)."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("GUARANTEES_REQUIRE_CHROMIUM"):
+            pytest.fail("chromium is required (GUARANTEES_REQUIRE_CHROMIUM) but not installed")
+        pytest.skip("chromium is not installed (.ci/run installs it)")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+    flags += ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    command = [found, *flags, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}"]
+    command += ["--no-pdf-header-footer", page.resolve().as_uri()]
+    subprocess.run(command, capture_output=True, check=False, timeout=180)
+
+
+def test_chromium_prints_a_briefing_on_a_few_pages(run: Run, tmp_path: Path) -> None:
+    """The page a group is handed prints whole, on at most four A4 pages (as the handout)."""
+    assert run("brief", BASELINE, "-o", tmp_path, "-a", "russia", "-q").exit_code == 0
+    pdf = tmp_path / "russia.pdf"
+    _print_to_pdf(tmp_path / "russia.html", pdf, tmp_path / "profile")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert 1 <= len(re.findall(rb"/Type\s*/Page\b", data)) <= 4
