@@ -116,3 +116,12 @@ def test_output_file_is_never_replaced_unasked(run: Run, tmp_path: Path) -> None
     again = run("compare", BASELINE, "-f", "csv", "-n", "0", "-o", out)
     assert again.exit_code == 2
     assert "already exists; use --force to overwrite it" in again.stderr
+
+
+def test_no_valid_file_prints_only_the_errors(run: Run, invalid: Path) -> None:
+    result = run("compare", invalid, "-n", "0")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert f"{invalid}{INVALID_ISSUES[0]}" in result.stderr
+    document = json.loads(run("compare", invalid, "-n", "0", "-f", "json").stdout)
+    assert (document["base"], [f["ok"] for f in document["files"]]) == (None, [False])
