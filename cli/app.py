@@ -412,7 +412,8 @@ def brief(
             "--top",
             min=1,
             metavar="N",
-            help="Rows of the packages an actor alone blocks (default: 10).",
+            help="Rows of the packages an actor alone blocks, and of the concessions asked of "
+            "it (default: 10 each).",
         ),
     ] = None,
     force: Annotated[

@@ -24,6 +24,7 @@ from guarantees.cli.report import (
     package_groups,
     package_text,
     plural,
+    shown,
     shown_packages,
     source_text,
     tie_ranks,
@@ -54,7 +55,7 @@ def brief_report(
         _position(scenario, brief),
         _constraints(scenario, brief),
         _alone(scenario, result, brief, top),
-        _concessions(scenario, result, brief),
+        _concessions(scenario, result, brief, top),
         _preferences(scenario, brief),
     ]
     if robustness is not None or robustness_note is not None:
@@ -225,9 +226,9 @@ def _failure_text(scenario: Scenario, failure: Failure) -> str:
     return f"{head}: {'; '.join(miss_text(scenario, m) for m in failure.misses)}"
 
 
-def _concessions(scenario: Scenario, result: Evaluation, brief: Brief) -> Section:
-    """The minimal concessions that relax one of the actor's constraints, with their rank
-    among every concession of the scenario (1: a smallest concession)."""
+def _concessions(scenario: Scenario, result: Evaluation, brief: Brief, top: int) -> Section:
+    """The minimal concessions that relax one of the actor's constraints (the first `top`),
+    with their rank among every concession of the scenario (1: a smallest concession)."""
     title = "Concessions asked of it"
     if not brief.concessions:
         return Section(title, (_no_concession(result, brief),))
@@ -246,7 +247,7 @@ def _concessions(scenario: Scenario, result: Evaluation, brief: Brief) -> Sectio
     )
     rows = tuple(
         (ranks[id(c)], _relax_text(scenario, c), number(c.shift, fixed=True), _opens(c))
-        for c in brief.concessions
+        for c in brief.concessions[:top]
     )
     count, alone = len(brief.concessions), len(brief.alone_in)
     verb = "relaxes" if count == 1 else "relax"
@@ -258,7 +259,9 @@ def _concessions(scenario: Scenario, result: Evaluation, brief: Brief) -> Sectio
         "far limits must move (shift); 1 is the smallest concession, and a rank with = is "
         "shared.",
     )
-    return Section(title, text, Table(columns, rows))
+    return Section(
+        title, text, Table(columns, rows), shown(len(brief.concessions), top, "concessions")
+    )
 
 
 def _no_concession(result: Evaluation, brief: Brief) -> str:

@@ -184,3 +184,12 @@ def test_chromium_prints_a_briefing_on_a_few_pages(run: Run, tmp_path: Path) -> 
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
     assert 1 <= len(re.findall(rb"/Type\s*/Page\b", data)) <= 4
+
+
+def test_top_cuts_both_lists(run: Run, tmp_path: Path) -> None:
+    attache = SCENARIOS / "attache-trade.yaml"
+    result = run("brief", attache, "-o", tmp_path, "-a", "ukraine", "--top", "2", "-n", "0", "-q")
+    assert result.exit_code == 0
+    page = (tmp_path / "ukraine.md").read_text(encoding="utf-8")
+    assert "Showing 2 of 31 packages (--top N to show more)." in page
+    assert "Showing 2 of 4 concessions (--top N to show more)." in page
