@@ -71,7 +71,7 @@ def run_compare(
     elif fmt is CompareFormat.csv:
         sink.text(_csv(rows))
     elif rows:
-        sink_report(sink, outcomes, rows, draws, fmt)
+        _write_view(sink, outcomes, rows, draws, fmt)
     sink.close()
     return all(o.inputs is not None for o in outcomes)
 
@@ -122,7 +122,7 @@ def _draws_fact(draws: Draws) -> str:
     )
 
 
-def sink_report(
+def _write_view(
     sink: Sink, outcomes: list[Outcome], rows: Sequence[Variant], draws: Draws, fmt: CompareFormat
 ) -> None:
     """The table or Markdown view."""

@@ -126,8 +126,8 @@ def compare_report(
     )
     rows = tuple(_row(v, n, variants, notes) for n, v in enumerate(variants))
     facts = (
-        f"{plural(len(variants), 'variant')}; base: {base} (the first file): each row says "
-        "what changed from it, rows with the same changes grouped.",
+        f"{plural(len(variants), 'variant')}; base: {base} (the first file compared): each row "
+        "says what changed from it, rows with the same changes grouped.",
         draws,
     )
     text = (
