@@ -125,3 +125,12 @@ def test_no_valid_file_prints_only_the_errors(run: Run, invalid: Path) -> None:
     assert f"{invalid}{INVALID_ISSUES[0]}" in result.stderr
     document = json.loads(run("compare", invalid, "-n", "0", "-f", "json").stdout)
     assert (document["base"], [f["ok"] for f in document["files"]]) == (None, [False])
+
+
+def test_an_invalid_first_file_leaves_the_next_as_base(run: Run, invalid: Path) -> None:
+    result = run("compare", invalid, VARIANTS[0], BASELINE, "-n", "0", "-f", "json")
+    assert result.exit_code == 2
+    document = json.loads(result.stdout)
+    assert document["base"] == str(VARIANTS[0])
+    assert [f["file"] for f in document["files"]] == [str(VARIANTS[0]), str(BASELINE), str(invalid)]
+    assert document["files"][1]["changes"][0]["item"] == "ukraine.deterrence_floor"
