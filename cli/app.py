@@ -15,7 +15,7 @@ import typer
 
 from guarantees.cli.errors import EXIT_INVALID, CheckedGroup, fail, print_issues
 from guarantees.cli.escape import one_line
-from guarantees.cli.formats import Engine, Format
+from guarantees.cli.formats import CompareFormat, Engine, Format
 
 #: Draws of the robustness parts of evaluate, explain, diff, frontier --plot and report: about
 #: 0.2 s for a shipped scenario, a chance of a deal to within 4.4 points at 95% (at worst).
@@ -387,6 +387,99 @@ def report(
 
     draws = Draws(samples, seed, jobs)
     run_report(file, output, top=top, force=force, jobs=jobs, quiet=quiet, draws=draws)
+
+
+@app.command()
+def brief(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="Scenario file.")],
+    *,
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", metavar="DIR", help="The folder to write the briefings in."),
+    ],
+    actor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--actor",
+            "-a",
+            metavar="ID",
+            help="Brief this actor only (repeat for several; default: every actor).",
+        ),
+    ] = None,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top",
+            min=1,
+            metavar="N",
+            help="Rows of the packages an actor alone blocks, and of the concessions asked of "
+            "it (default: 10 each).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite briefings that exist in DIR.")
+    ] = False,
+    jobs: JobsOpt = None,
+    quiet: QuietOpt = False,
+    samples: SamplesOpt = SAMPLES,
+    seed: SeedOpt = 1,
+) -> None:
+    """Role-play briefings: one page per actor (DIR/ACTOR.md and DIR/ACTOR.html) with its
+    position, constraints, the packages it alone blocks, the concessions asked of it, its
+    preferences, and how it stands in the way across the file's uncertain values."""
+    from guarantees.cli.brief_command import run_brief
+    from guarantees.cli.draws import Draws
+
+    run_brief(
+        file,
+        output,
+        actor or [],
+        top=top,
+        force=force,
+        quiet=quiet,
+        jobs=jobs,
+        draws=Draws(samples, seed),
+    )
+
+
+@app.command()
+def compare(
+    files: FilesArg,
+    *,
+    fmt: Annotated[
+        CompareFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="[table|json|markdown|csv]",
+            help="Output format.",
+            case_sensitive=False,
+        ),
+    ] = CompareFormat.table,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    jobs: JobsOpt = None,
+    quiet: QuietOpt = False,
+    samples: SamplesOpt = SAMPLES,
+    seed: SeedOpt = 1,
+) -> None:
+    """Many variants of a scenario side by side, one row each: what changed from the first
+    file, whether there is a deal, the best package, the smallest concession, who is alone
+    in the way, the chance of a deal and the stable deals."""
+    from guarantees.cli.compare_command import run_compare
+    from guarantees.cli.draws import Draws
+
+    ok = run_compare(
+        _expand(files),
+        fmt,
+        output=output,
+        force=force,
+        quiet=quiet,
+        jobs=jobs,
+        draws=Draws(samples, seed),
+    )
+    if not ok:
+        raise typer.Exit(EXIT_INVALID)
 
 
 @app.command()

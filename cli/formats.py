@@ -19,3 +19,12 @@ class Engine(StrEnum):
     auto = "auto"
     enumerate = "enumerate"
     optimise = "optimise"
+
+
+class CompareFormat(StrEnum):
+    """How `compare` writes its table: the formats above, and CSV for a spreadsheet."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    csv = "csv"

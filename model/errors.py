@@ -44,6 +44,10 @@ class PackageError(GuaranteesError):
     """A package named by the user refers to options the scenario does not have."""
 
 
+class ActorError(GuaranteesError):
+    """An actor named by the user is not one of the scenario's actors."""
+
+
 class TooLargeError(GuaranteesError):
     """The request would need more packages enumerated than the exact solver allows."""
 

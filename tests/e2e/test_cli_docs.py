@@ -123,6 +123,9 @@ def test_json_reference_names_every_key(run: Run, invalid: Path) -> None:
         run("explain", EXAMPLE, "-p", "backstop", "-f", "json").stdout,
         run("robustness", EXAMPLE, invalid, "--samples", "200", "-f", "json").stdout,
         run("stability", REPO / "scenarios" / "classic" / "elmira.yaml", "-f", "json").stdout,
+        run(
+            "compare", EXAMPLE, REPO / "scenarios" / "walk-away.yaml", invalid, "-f", "json"
+        ).stdout,
     ]
     found = keys([json.loads(out) for out in outputs])
     assert {"broken_rules", "misses", "errors", "sources"} <= found

@@ -29,6 +29,7 @@ SHIPPED = sorted(f"scenarios/{p.name}" for p in (REPO / "scenarios").glob("*.yam
 TIED = "tests/data/tied-concessions.yaml"
 BASELINE, IN_DOUBT = "scenarios/coalition-baseline.yaml", "scenarios/backstop-in-doubt.yaml"
 ATTACHE = "scenarios/attache-trade.yaml"
+VARIANTS = [f"docs/exercises/09-variant-{t}.yaml" for t in "ab"]
 PACKAGE = (
     "us_security_guarantee,formal_recognition,air_policing,black_sea_security,"
     "training_and_intelligence,arms_supply,oil_sanctions"
@@ -42,6 +43,7 @@ COMMANDS: dict[str, tuple[list[str], list[str]]] = {
     "diff": (["diff", BASELINE, IN_DOUBT], [BASELINE, IN_DOUBT]),
     "explain": (["explain", ATTACHE, "--package", PACKAGE], [ATTACHE]),
     "robustness": (["robustness", BASELINE, "--samples", "300", "--top", "3"], [BASELINE]),
+    "compare": (["compare", BASELINE, *VARIANTS, "--samples", "200"], [BASELINE, *VARIANTS]),
 }
 
 
