@@ -1,0 +1,45 @@
+"""What the explorer shows where a scenario has it: chances across draws, and equilibria.
+
+Both come from the analyses that own them, over every package at once, re-indexed from the
+engine's internal masks to the page's file-order masks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..exact.compile import compile_scenario
+from ..format.schema import Scenario
+from ..robustness.analyse import acceptance_counts
+from ..stability.build import build
+from ..stability.conflict import CONCEPTS, all_improvements, stability
+from .table import internal_masks
+
+
+def acceptance_hits(
+    scenario: Scenario, *, samples: int, seed: int, jobs: int = 1
+) -> NDArray[np.int64]:
+    """Per package (file-order mask): in how many of `samples` draws every actor accepts it
+    (the robustness pass of `robustness`, `explain` and `evaluate` with the same seed)."""
+    compiled = compile_scenario(scenario)
+    counts = acceptance_counts(scenario, samples=samples, seed=seed, jobs=jobs)
+    hits: NDArray[np.int64] = counts[internal_masks(compiled).astype(np.intp)]
+    return hits
+
+
+def equilibria(scenario: Scenario) -> dict[str, NDArray[np.bool_]]:
+    """Per stability concept, per package (file-order mask): whether it is an equilibrium
+    (a package that breaks a rule is no state, and never one). Raises TooLargeError past
+    the stability analysis' limits."""
+    model = build(scenario)
+    improving = all_improvements(model.conflict)
+    verdicts = [stability(model.conflict, k, improving) for k in range(len(scenario.actors))]
+    where = np.full(1 << model.compiled.n, -1, dtype=np.intp)
+    where[model.states.astype(np.intp)] = np.arange(model.states.size)
+    state = where[internal_masks(model.compiled).astype(np.intp)]
+    out = {}
+    for concept in CONCEPTS:
+        held = np.logical_and.reduce([v[concept].stable for v in verdicts])
+        out[concept] = np.where(state >= 0, held[np.maximum(state, 0)], False)
+    return out
