@@ -124,10 +124,10 @@ def _what_fails(scenario: Scenario, failure: Failure) -> str:
     """For a limit, each bound missed; otherwise what the constraint says."""
     if failure.misses:
         return "\n".join(miss_text(scenario, m) for m in failure.misses)
-    return constraint_text(_entry(scenario, failure.constraint))
+    return constraint_text(constraint_entry(scenario, failure.constraint))
 
 
-def _entry(scenario: Scenario, ref: ConstraintRef) -> Constraint | Rule:
+def constraint_entry(scenario: Scenario, ref: ConstraintRef) -> Constraint | Rule:
     """The rule or actor constraint a reference points to."""
     if ref.actor is None:
         return scenario.rules[ref.index]
