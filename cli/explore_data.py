@@ -270,7 +270,7 @@ def _stability(table: ExploreTable, extras: Extras) -> dict[str, Any] | None:
     return indexed(keys, text)
 
 
-def _places(picture: Picture) -> NDArray[np.uint16]:
+def embedded_places(picture: Picture) -> NDArray[np.uint16]:
     """Places on the picture in 1/PLACE_SCALE of its units; OUTSIDE where off the picture."""
     width, height = picture.size
     x, y = picture.at[:, 0], picture.at[:, 1]
@@ -286,5 +286,5 @@ def _picture(picture: Picture) -> dict[str, Any]:
         "width": picture.size[0],
         "height": picture.size[1],
         "scale": PLACE_SCALE,
-        "at": packed(_places(picture)),
+        "at": packed(embedded_places(picture)),
     }
