@@ -38,8 +38,10 @@ def equilibria(scenario: Scenario) -> dict[str, NDArray[np.bool_]]:
     where = np.full(1 << model.compiled.n, -1, dtype=np.intp)
     where[model.states.astype(np.intp)] = np.arange(model.states.size)
     state = where[internal_masks(model.compiled).astype(np.intp)]
+    feasible = np.flatnonzero(state >= 0)
     out = {}
     for concept in CONCEPTS:
         held = np.logical_and.reduce([v[concept].stable for v in verdicts])
-        out[concept] = np.where(state >= 0, held[np.maximum(state, 0)], False)
+        out[concept] = np.zeros(state.size, dtype=np.bool_)
+        out[concept][feasible] = held[state[feasible]]
     return out

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from guarantees.model.explore.extras import acceptance_hits, equilibria
-from guarantees.model.format.load import load
+from guarantees.model.format.load import load, loads
 from guarantees.model.robustness.analyse import package_robustness
 from guarantees.model.stability.analysis import analyse
 from guarantees.model.stability.conflict import CONCEPTS
@@ -55,3 +55,15 @@ def test_a_package_that_breaks_a_rule_is_no_equilibrium() -> None:
     assert sum(int(held[c].sum()) for c in CONCEPTS) == sum(
         len(result.equilibria[c]) for c in CONCEPTS
     )
+
+
+def test_without_a_feasible_package_nothing_is_an_equilibrium() -> None:
+    text = (
+        "format: guarantees/1\nid: none\ntitle: None\n"
+        "options:\n  a: {label: A, tags: [tagged]}\n"
+        "rules:\n  - one_of: [a, tagged]\n"  # a and its tag: never exactly one
+        "actors:\n  x: {name: X, priorities: [a]}\n  y: {name: Y}\n"
+    )
+    scenario = loads(text, file="none.yaml")
+    held = equilibria(scenario)
+    assert {c: held[c].tolist() for c in CONCEPTS} == {c: [False, False] for c in CONCEPTS}
