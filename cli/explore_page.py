@@ -129,6 +129,7 @@ def _figure(scenario: Scenario, data: dict[str, Any], svg: bytes) -> str:
         '<g id="mark-package" class="mark" visibility="hidden">'
         '<circle r="9"></circle><path d="M-15,0 H-5 M5,0 H15 M0,-15 V-5 M0,5 V15"></path></g>'
         "</svg></div>"
+        '<p id="picture-note" class="note"></p>'
         '<figcaption id="picture-caption">The package ticked is the ringed cross-hair; its '
         "nearest acceptable package the diamond. The rest of the picture is the one "
         "<code>guarantees frontier --plot</code> draws: every feasible package, the frontier "
