@@ -85,12 +85,15 @@ def package_of(
 
 
 def acceptance_of(scenario: Scenario, draws: Draws) -> tuple[Chances | None, str | None]:
-    """Every package's count of draws in which it is acceptable (the explorer), or why not."""
+    """Every package's count of draws in which it is acceptable, with the whole robustness
+    result (the explorer), or why there is none."""
     from guarantees.cli.explore_data import Chances
     from guarantees.model.explore.extras import acceptance_hits
 
     sample, note = _why_not(scenario, draws)
     if not sample:
         return None, note
-    hits = acceptance_hits(scenario, samples=draws.samples, seed=draws.seed, jobs=draws.workers)
-    return Chances(hits, draws.samples), None
+    found, hits = acceptance_hits(
+        scenario, samples=draws.samples, seed=draws.seed, jobs=draws.workers
+    )
+    return Chances(hits, draws.samples, found), None

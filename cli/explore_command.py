@@ -21,6 +21,7 @@ from guarantees.model.exact.values import SCALE
 from guarantees.model.explore.table import ExploreTable, check_size, explore_table
 from guarantees.model.format.load import load
 from guarantees.model.format.schema import Scenario
+from guarantees.model.robustness.results import Robustness
 
 
 def run_explore(
@@ -42,7 +43,7 @@ def run_explore(
     chances, chance_note = acceptance_of(scenario, Draws(draws.samples, draws.seed, jobs))
     held, stability_note = _equilibria(scenario)
     extras = Extras(chances, chance_note, held, stability_note)
-    picture = _picture(scenario, evaluation, table, Draws(draws.samples, draws.seed, jobs))
+    picture = _picture(scenario, evaluation, table, None if chances is None else chances.result)
     from guarantees.cli.explore_page import explore_page
 
     data = page_data(
@@ -64,15 +65,15 @@ def _equilibria(scenario: Scenario) -> tuple[Held | None, str | None]:
 
 
 def _picture(
-    scenario: Scenario, evaluation: Evaluation, table: ExploreTable, draws: Draws
+    scenario: Scenario, evaluation: Evaluation, table: ExploreTable, found: Robustness | None
 ) -> Picture:
     """The trade-off picture of `frontier --plot` and `report` (with its robustness layer),
     and where every package sits on it."""
-    from guarantees.cli.frontier_command import chance_layers
+    from guarantees.cli.frontier_command import layers_of
     from guarantees.cli.plot import figure_bytes, frontier_figure, svg_places
     from guarantees.model.exact.points import limit_lines, package_points
 
-    layers = chance_layers(scenario, draws)
+    layers = layers_of(scenario, found)
     figure = frontier_figure(
         scenario, evaluation, package_points(scenario), limit_lines(scenario), layers=layers
     )

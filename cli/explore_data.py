@@ -35,7 +35,7 @@ from guarantees.model.exact.results import BoundMiss, Evaluation
 from guarantees.model.exact.values import SCALE
 from guarantees.model.explore.table import INFEASIBLE, WORD, ExploreTable
 from guarantees.model.format.schema import Scenario
-from guarantees.model.robustness.results import Estimate
+from guarantees.model.robustness.results import Estimate, Robustness
 from guarantees.model.stability.conflict import CONCEPTS
 
 #: Typed-array names of the page's script, by NumPy little-endian type.
@@ -54,10 +54,12 @@ Held = dict[str, NDArray[np.bool_]]
 
 @dataclass(frozen=True)
 class Chances:
-    """Per package, in how many of `samples` draws every actor accepts it."""
+    """Per package, in how many of `samples` draws every actor accepts it; the robustness
+    result of the same draws (for the picture's layer)."""
 
     hits: NDArray[np.int64]
     samples: int
+    result: Robustness
 
 
 @dataclass(frozen=True)

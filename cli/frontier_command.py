@@ -26,6 +26,7 @@ from guarantees.model.format.schema import Scenario
 
 if TYPE_CHECKING:
     from guarantees.cli.plot import Layer
+    from guarantees.model.robustness.results import Robustness
 
 FRONTIER_SCHEMA = "guarantees.frontier/1"
 #: The sections of the evaluate report that this command shows.
@@ -65,6 +66,11 @@ def run_frontier(
 def chance_layers(scenario: Scenario, draws: Draws) -> list[Layer]:
     """The robustness layer of the picture, when the scenario's values are sampled."""
     found, _ = robustness_of(scenario, draws)
+    return layers_of(scenario, found)
+
+
+def layers_of(scenario: Scenario, found: Robustness | None) -> list[Layer]:
+    """The robustness layer of the picture for a robustness result (none without one)."""
     if found is None:
         return []
     from guarantees.cli.plot_robustness import ChanceLayer

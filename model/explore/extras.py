@@ -11,7 +11,8 @@ from numpy.typing import NDArray
 
 from ..exact.compile import compile_scenario
 from ..format.schema import Scenario
-from ..robustness.analyse import acceptance_counts
+from ..robustness.analyse import robustness_with_counts
+from ..robustness.results import Robustness
 from ..stability.build import build
 from ..stability.conflict import CONCEPTS, all_improvements, stability
 from .table import internal_masks
@@ -19,13 +20,14 @@ from .table import internal_masks
 
 def acceptance_hits(
     scenario: Scenario, *, samples: int, seed: int, jobs: int = 1
-) -> NDArray[np.int64]:
-    """Per package (file-order mask): in how many of `samples` draws every actor accepts it
-    (the robustness pass of `robustness`, `explain` and `evaluate` with the same seed)."""
+) -> tuple[Robustness, NDArray[np.int64]]:
+    """The robustness result, and per package (file-order mask) in how many of `samples`
+    draws every actor accepts it: one pass, the draws of `robustness`, `explain` and
+    `evaluate` with the same seed."""
     compiled = compile_scenario(scenario)
-    counts = acceptance_counts(scenario, samples=samples, seed=seed, jobs=jobs)
+    found, counts = robustness_with_counts(scenario, samples=samples, seed=seed, jobs=jobs)
     hits: NDArray[np.int64] = counts[internal_masks(compiled).astype(np.intp)]
-    return hits
+    return found, hits
 
 
 def equilibria(scenario: Scenario) -> dict[str, NDArray[np.bool_]]:

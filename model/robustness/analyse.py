@@ -53,10 +53,29 @@ def robustness(
     progress: Progress | None = None,
 ) -> Robustness:
     """Sample every uncertain value jointly `samples` times and evaluate every package in each."""
+    found, _ = robustness_with_counts(
+        scenario, samples=samples, seed=seed, threshold=threshold, jobs=jobs, progress=progress
+    )
+    return found
+
+
+def robustness_with_counts(
+    scenario: Scenario,
+    *,
+    samples: int,
+    seed: int,
+    threshold: float = 0.5,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> tuple[Robustness, NDArray[np.int64]]:
+    """`robustness`, and in how many draws each package (by internal mask) is acceptable: the
+    counts behind every package's chance, of which `Robustness` lists the first LISTED."""
     compiled, chosen, values = _sampled(scenario, samples, seed)
     tally = _pass(compiled, chosen, values, progress, jobs)
     names = [s.name for s in chosen]
-    return _summary(compiled, tally, names, values, seed=seed, threshold=threshold)
+    found = _summary(compiled, tally, names, values, seed=seed, threshold=threshold)
+    counts: NDArray[np.int64] = tally.accepted
+    return found, counts
 
 
 def _sampled(
@@ -262,13 +281,3 @@ def package_robustness(
             for a, actor in enumerate(compiled.actors)
         ),
     )
-
-
-def acceptance_counts(
-    scenario: Scenario, *, samples: int, seed: int, jobs: int = 1
-) -> NDArray[np.int64]:
-    """In how many of the draws each package (by internal mask) is acceptable: the counts
-    behind every package's chance in `robustness` and `package_robustness`, the same draws."""
-    compiled, chosen, values = _sampled(scenario, samples, seed)
-    counts: NDArray[np.int64] = _pass(compiled, chosen, values, None, jobs).accepted
-    return counts

@@ -59,7 +59,8 @@ def data_of(scenario: Scenario, *, samples: int = 0) -> dict[str, Any]:
     at = np.zeros((size, 2), dtype=np.float32)
     chances = None
     if samples:
-        chances = Chances(acceptance_hits(scenario, samples=samples, seed=1), samples)
+        found, hits = acceptance_hits(scenario, samples=samples, seed=1)
+        chances = Chances(hits, samples, found)
     extras = Extras(chances=chances, equilibria=equilibria(scenario))
     picture = Picture(b"", (100.0, 100.0), at)
     return page_data(

@@ -8,7 +8,7 @@ import numpy as np
 
 from guarantees.model.explore.extras import acceptance_hits, equilibria
 from guarantees.model.format.load import load, loads
-from guarantees.model.robustness.analyse import package_robustness
+from guarantees.model.robustness.analyse import package_robustness, robustness
 from guarantees.model.stability.analysis import analyse
 from guarantees.model.stability.conflict import CONCEPTS
 
@@ -17,7 +17,8 @@ SCENARIOS = Path(__file__).parents[3] / "scenarios"
 
 def test_every_package_is_acceptable_in_as_many_draws_as_package_robustness_says() -> None:
     scenario = load(SCENARIOS / "backstop-in-doubt.yaml")
-    hits = acceptance_hits(scenario, samples=200, seed=3)
+    found, hits = acceptance_hits(scenario, samples=200, seed=3)
+    assert found.to_json() == robustness(scenario, samples=200, seed=3).to_json()
     options = list(scenario.options)
     sampled = np.random.default_rng(1).choice(hits.size, 40, replace=False).tolist()
     chosen = [*np.flatnonzero(hits).tolist()[:20], *sampled]
