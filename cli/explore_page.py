@@ -21,11 +21,11 @@ from guarantees.model.format.schema import Scenario
 
 #: Sections the script fills, in order: (id, heading).
 SECTIONS = (
+    ("rules", "Rules"),
     ("nearest", "Nearest acceptable package"),
     ("concession", "What would open it"),
     ("verdicts", "Verdicts"),
     ("metrics", "Metrics"),
-    ("rules", "Rules"),
     ("robustness", "Robustness"),
     ("stability", "Stability"),
 )
