@@ -390,6 +390,29 @@ def report(
 
 
 @app.command()
+def explore(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="Scenario file.")],
+    *,
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", metavar="PATH", help="The HTML file to write (a new file)."),
+    ],
+    force: ForceOpt = False,
+    jobs: JobsOpt = None,
+    quiet: QuietOpt = False,
+    samples: SamplesOpt = SAMPLES,
+    seed: SeedOpt = 1,
+) -> None:
+    """A self-contained interactive page: tick options and see every actor's verdict, the
+    metrics, the picture, the nearest acceptable package and what would open the package
+    (scenarios of up to 16 options; every answer computed when the page is written)."""
+    from guarantees.cli.draws import Draws
+    from guarantees.cli.explore_command import run_explore
+
+    run_explore(file, output, force=force, jobs=jobs, quiet=quiet, draws=Draws(samples, seed))
+
+
+@app.command()
 def brief(
     file: Annotated[str, typer.Argument(metavar="FILE", help="Scenario file.")],
     *,

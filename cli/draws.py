@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from guarantees.cli.progress import default_jobs
 
 if TYPE_CHECKING:
+    from guarantees.cli.explore_data import Chances
     from guarantees.model.format.schema import Scenario
     from guarantees.model.robustness.results import PackageRobustness, Robustness, Summary
 
@@ -81,3 +82,18 @@ def package_of(
         return None, note
     found = package_robustness(scenario, options, samples=draws.samples, seed=draws.seed)
     return found, None
+
+
+def acceptance_of(scenario: Scenario, draws: Draws) -> tuple[Chances | None, str | None]:
+    """Every package's count of draws in which it is acceptable, with the whole robustness
+    result (the explorer), or why there is none."""
+    from guarantees.cli.explore_data import Chances
+    from guarantees.model.explore.extras import acceptance_hits
+
+    sample, note = _why_not(scenario, draws)
+    if not sample:
+        return None, note
+    found, hits = acceptance_hits(
+        scenario, samples=draws.samples, seed=draws.seed, jobs=draws.workers
+    )
+    return Chances(hits, draws.samples, found), None

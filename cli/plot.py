@@ -25,9 +25,11 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any, Literal, Protocol
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from numpy.typing import NDArray
 
 from guarantees.cli.report import metric_header, package_text, smallest_concessions, tied_groups
 from guarantees.model.exact.points import ACCEPTABLE, BLOCKED, HELD_BACK, LimitLine, PackagePoints
@@ -360,3 +362,20 @@ def figure_bytes(figure: Figure, fmt: Literal["png", "svg"]) -> bytes:
     with rc_context({"svg.hashsalt": "guarantees", "svg.fonttype": "path"}):
         figure.savefig(buffer, format=fmt, metadata=metadata)
     return buffer.getvalue()
+
+
+def svg_places(
+    figure: Figure, benefit: NDArray[np.float64], risk: NDArray[np.float64]
+) -> tuple[tuple[float, float], NDArray[np.float32]]:
+    """The size of the figure's SVG (in points, its view box) and where points of (benefit,
+    risk) data fall on it, so that a page can mark a package on the picture as drawn.
+
+    Call it after the figure was saved (the layout is fixed then).
+    """
+    width, height = (float(v) * 72.0 for v in figure.get_size_inches())
+    axes = figure.axes[0]
+    pixels = axes.transData.transform(np.column_stack((benefit, risk)))
+    points = pixels * (72.0 / figure.dpi)
+    points[:, 1] = height - points[:, 1]
+    places: NDArray[np.float32] = points.astype(np.float32)
+    return (width, height), places

@@ -60,28 +60,42 @@ def _metrics(scenario: Scenario, result: Explanation) -> Section:
 def _rules(scenario: Scenario, result: Explanation) -> Section:
     """Whether the package keeps every rule, and each rule it breaks."""
     if result.feasible:
-        return Section("Rules", ("The package keeps every rule: it is on the table.",))
-    count = len(result.broken_rules)
-    text = f"The package breaks {plural(count, 'rule')}: it is not on the table."
+        return Section("Rules", (rules_text(0),))
+    text = rules_text(len(result.broken_rules))
     return Section("Rules", (text,), _failure_table(scenario, result.broken_rules))
+
+
+def rules_text(broken: int) -> str:
+    """Whether a package is on the table, by how many rules it breaks."""
+    if not broken:
+        return "The package keeps every rule: it is on the table."
+    return f"The package breaks {plural(broken, 'rule')}: it is not on the table."
 
 
 def _verdicts(result: Explanation) -> Section:
     """Every actor's verdict, in file order."""
     columns = (Column("actor"), Column("name"), Column("verdict"), Column("fails", numeric=True))
     rows = tuple(
-        (v.actor, v.name, "accepts" if v.accepts else "rejects", str(len(v.failures)))
-        for v in result.verdicts
+        (v.actor, v.name, verdict_word(v.accepts), str(len(v.failures))) for v in result.verdicts
     )
     rejecting = [v.actor for v in result.verdicts if not v.accepts]
+    text = verdicts_text(rejecting, len(result.verdicts), acceptable=result.acceptable)
+    return Section("Verdicts", (text,), Table(columns, rows))
+
+
+def verdicts_text(rejecting: list[str], actors: int, *, acceptable: bool) -> str:
+    """Who rejects a package (of how many actors), and whether it is acceptable."""
     if not rejecting:
         text = "Every actor accepts the package."
     else:
         names = ", ".join(rejecting)
-        text = f"Rejected by {len(rejecting)} of {len(result.verdicts)} actors: {names}."
-    if result.acceptable:
-        text += " The package is acceptable."
-    return Section("Verdicts", (text,), Table(columns, rows))
+        text = f"Rejected by {len(rejecting)} of {actors} actors: {names}."
+    return text + (" The package is acceptable." if acceptable else "")
+
+
+def verdict_word(accepts: bool) -> str:
+    """An actor's verdict on a package, in one word."""
+    return "accepts" if accepts else "rejects"
 
 
 def _failures(scenario: Scenario, failures: tuple[Failure, ...]) -> Section:
@@ -110,10 +124,10 @@ def _what_fails(scenario: Scenario, failure: Failure) -> str:
     """For a limit, each bound missed; otherwise what the constraint says."""
     if failure.misses:
         return "\n".join(miss_text(scenario, m) for m in failure.misses)
-    return constraint_text(_entry(scenario, failure.constraint))
+    return constraint_text(constraint_entry(scenario, failure.constraint))
 
 
-def _entry(scenario: Scenario, ref: ConstraintRef) -> Constraint | Rule:
+def constraint_entry(scenario: Scenario, ref: ConstraintRef) -> Constraint | Rule:
     """The rule or actor constraint a reference points to."""
     if ref.actor is None:
         return scenario.rules[ref.index]

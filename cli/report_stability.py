@@ -3,7 +3,8 @@ why, and the paths from the status quo (laid out by render_table / render_markdo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from guarantees.cli.report import Column, Report, Section, Table
 from guarantees.model.errors import GuaranteesError
@@ -18,6 +19,10 @@ from guarantees.model.stability.analysis import (
 )
 from guarantees.model.stability.build import moves_at_most
 
+T = TypeVar("T")
+
+#: What the stability section says of a package that breaks a rule.
+NOT_A_STATE = "The package breaks a rule: it is not a state of the conflict."
 NAMES = {"nash": "Nash", "gmr": "GMR", "smr": "SMR", "seq": "SEQ"}
 WHY = {
     "nash": "a unilateral improvement: Nash asks for no more",
@@ -229,12 +234,18 @@ _MORE = "guarantees stability FILE tells who would defect, why, and what holds e
 def _summary_analysis(scenario: Scenario) -> Stability | str | None:
     """The analysis for a short section; a sentence when it is not run; None without
     preferences (then there is no section at all)."""
+    return summary_gate(scenario, analyse)
+
+
+def summary_gate(scenario: Scenario, run: Callable[[Scenario], T]) -> T | str | None:
+    """`run(scenario)` for a short section (the analysis or part of it); a sentence when it
+    is not run; None without preferences."""
     if not any(actor.preference for actor in scenario.actors.values()):
         return None
     if moves_at_most(scenario) > SUMMARY_MOVES:
         return "Not analysed here (a large conflict): run guarantees stability FILE."
     try:
-        return analyse(scenario)
+        return run(scenario)
     except GuaranteesError as error:
         return f"Not analysed: {error}."
 
@@ -265,11 +276,8 @@ def package_stability(scenario: Scenario, options: Sequence[str]) -> Section | N
         return None if result is None else Section("Stability", (result,))
     state = result.report_of(options)
     if state is None:
-        return Section(
-            "Stability", ("The package breaks a rule: it is not a state of the conflict.",)
-        )
-    held = [NAMES[c] for c, ok in state.equilibrium.items() if ok]
-    text = ("An equilibrium under " + (", ".join(held) if held else "no concept") + ".",)
+        return Section("Stability", (NOT_A_STATE,))
+    text = (equilibrium_text(state.equilibrium),)
     rows = [
         (NAMES[d.concept], d.actor, package_text(d.to), "no", why_text(d)) for d in state.defections
     ]
@@ -285,6 +293,12 @@ def package_stability(scenario: Scenario, options: Sequence[str]) -> Section | N
         Column("why"),
     )
     return Section("Stability", text, Table(columns, tuple(rows)), (_MORE,))
+
+
+def equilibrium_text(equilibrium: dict[str, bool]) -> str:
+    """Under which concepts a package is an equilibrium: `An equilibrium under Nash, GMR.`"""
+    held = [NAMES[c] for c, ok in equilibrium.items() if ok]
+    return "An equilibrium under " + (", ".join(held) if held else "no concept") + "."
 
 
 def _deterrent_text(move: Defection) -> str:

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..errors import TooLargeError
 from ..exact.compile import CompiledScenario, compile_scenario
@@ -55,12 +56,31 @@ def robustness(
     progress: Progress | None = None,
 ) -> Robustness:
     """Sample every uncertain value jointly `samples` times and evaluate every package in each."""
+    found, _ = robustness_with_counts(
+        scenario, samples=samples, seed=seed, threshold=threshold, jobs=jobs, progress=progress
+    )
+    return found
+
+
+def robustness_with_counts(
+    scenario: Scenario,
+    *,
+    samples: int,
+    seed: int,
+    threshold: float = 0.5,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> tuple[Robustness, NDArray[np.int64]]:
+    """`robustness`, and in how many draws each package (by internal mask) is acceptable: the
+    counts behind every package's chance, of which `Robustness` lists the first LISTED."""
     compiled, chosen, values = _sampled(scenario, samples, seed)
     tally = _pass(
         compiled, chosen, values, progress, jobs, follow=frontier_draws(compiled, samples)
     )
     names = [s.name for s in chosen]
-    return _summary(compiled, tally, names, values, seed=seed, threshold=threshold)
+    found = _summary(compiled, tally, names, values, seed=seed, threshold=threshold)
+    counts: NDArray[np.int64] = tally.accepted
+    return found, counts
 
 
 def _sampled(

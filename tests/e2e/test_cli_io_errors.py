@@ -113,6 +113,7 @@ READERS = [
     ("frontier", "{}"),
     ("diff", "{}", str(EXAMPLE)),
     ("report", "{}", "--output", "report.html"),
+    ("explore", "{}", "--output", "explore.html"),
 ]
 
 
@@ -177,6 +178,7 @@ def test_a_file_in_an_unreadable_directory_is_reported_at_the_file(
         (("schema", "--output", f"{LONG}.json"), f"{LONG}.json"),
         (("frontier", EXAMPLE, "--plot", f"{LONG}.png"), f"{LONG}.png"),
         (("report", EXAMPLE, "--output", f"{LONG}.html"), f"{LONG}.html"),
+        (("explore", EXAMPLE, "--output", f"{LONG}.html"), f"{LONG}.html"),
         (("new", LONG), f"{LONG}.yaml"),
         (("new", "case", "--output", f"{LONG}.yaml"), f"{LONG}.yaml"),
     ],
@@ -199,6 +201,7 @@ WRITERS = [
     ("schema", "--output", "schema.json"),
     ("frontier", EXAMPLE, "--plot", "plot.png"),
     ("report", EXAMPLE, "--output", "report.html"),
+    ("explore", EXAMPLE, "--output", "explore.html"),
 ]
 #: Smaller than every output above, so that each write fails part way.
 LIMIT = 500

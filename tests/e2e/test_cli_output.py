@@ -88,6 +88,7 @@ def test_no_file_is_written_when_there_is_nothing_to_show(
         (("schema", "-o"), "schema.json"),
         (("frontier", EXAMPLE, "--plot"), "picture.png"),
         (("report", EXAMPLE, "-o"), "handout.html"),
+        (("explore", EXAMPLE, "-o"), "explore.html"),
     ],
 )
 def test_every_file_written_is_named_on_stderr_unless_quiet(
