@@ -65,8 +65,10 @@ def q(x: float) -> int:
     """The one tolerance: a number on the 1e-9 grid, cut at 0.5 + 2^-12 (semantics.md).
 
     In floating point, for the values noisy-or computes (and the numbers compared with them).
+    From 2^52 grid steps on, a float holds whole numbers only: it is its own grid point.
     """
-    return math.floor(x * 1e9 + 0.5 + 2.0**-12)
+    scaled = x * 1e9
+    return int(scaled) if abs(scaled) >= 2.0**52 else math.floor(scaled + (0.5 + 2.0**-12))
 
 
 def q_written(x: float) -> int:

@@ -32,6 +32,9 @@ SCALE = 10.0**DECIMALS
 #: 0.2 * ...) land exactly on halves, and there the order of floating-point operations would
 #: decide the rounding. No decimal of up to 12 places lies on this cut.
 CUT = 0.5 + 2.0**-12
+#: From here on a float holds only whole numbers of grid steps: its own grid point (adding
+#: CUT would round up to the next one, where exact arithmetic stays).
+WHOLE = 2.0**52
 
 _EXACT_CUT = Fraction(1, 2) + Fraction(1, 2**12)
 #: Below and above every grid value: the partial maximum and minimum of no terms.
@@ -80,13 +83,15 @@ def metric_span(combine: str, given: list[int]) -> float:
 
 def q(values: Floats | float) -> Floats:
     """q(v): values on the comparison grid (whole numbers, as floats)."""
-    out: Floats = np.floor(np.asarray(values, dtype=np.float64) * SCALE + CUT)
+    scaled = np.asarray(values, dtype=np.float64) * SCALE
+    out: Floats = np.where(np.abs(scaled) >= WHOLE, scaled, np.floor(scaled + CUT))
     return out
 
 
 def q_scalar(value: float) -> int:
     """q(v) of one number, in floating point as `q` computes it (noisy-or values)."""
-    return math.floor(value * SCALE + CUT)
+    scaled = value * SCALE
+    return int(scaled) if abs(scaled) >= WHOLE else math.floor(scaled + CUT)
 
 
 def q_exact(value: float) -> int:

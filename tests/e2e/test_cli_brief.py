@@ -51,7 +51,7 @@ def test_a_briefing_says_position_constraints_blocks_concessions_preferences(
     ):
         assert f"\n## {heading}\n" in page
     assert "| russia.no_nato_troops | veto | veto: nato_country_forces | The Kremlin" in page
-    assert "source: BBC analysis of security guarantee options, August 2025" in page
+    assert f"source: {load(BASELINE).sources['bbc-aug-2025']}" in page
     assert f"{blocks.sole} feasible packages that every other actor accepts" in page
     assert "1. not nato_membership" in page
     assert re.search(r"russia rejects \d+% of the \(feasible package, draw\) pairs", page)
