@@ -84,7 +84,9 @@ def metric_span(combine: str, given: list[int]) -> float:
 def q(values: Floats | float) -> Floats:
     """q(v): values on the comparison grid (whole numbers, as floats)."""
     scaled = np.asarray(values, dtype=np.float64) * SCALE
-    out: Floats = np.where(np.abs(scaled) >= WHOLE, scaled, np.floor(scaled + CUT))
+    out: Floats = np.floor(scaled + CUT)
+    if scaled.size and (scaled.max() >= WHOLE or scaled.min() <= -WHOLE):  # rare: checked first
+        out = np.where(np.abs(scaled) >= WHOLE, scaled, out)
     return out
 
 
@@ -148,8 +150,9 @@ def _add_in_place(
 
 def finish(combine: str, partial: NDArray[Any]) -> Q:
     """Partial values -> metric values on the grid (noisy-or complement; empty max/min -> 0)."""
-    if combine == "noisy_or":
-        return quantize(1.0 - partial)
+    if combine == "noisy_or":  # values in [0, 1]: far from WHOLE, no guard needed
+        unit: Q = np.floor((1.0 - partial) * SCALE + CUT).astype(np.int64)
+        return unit
     if combine in ("max", "min"):
         return np.where(partial == NEUTRAL[combine], 0, partial).astype(np.int64)
     return np.asarray(partial, dtype=np.int64)
