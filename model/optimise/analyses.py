@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..exact.values import CUT, SCALE, q_scalar
+from . import sweep as sweeping
 from .encode import LOG_SCALE
 from .judge import Judged
 from .search import Query, Searcher
@@ -29,10 +30,22 @@ class Point:
     package: Judged
 
 
-def frontier(s: Searcher, limit: int | None = None) -> tuple[list[Point], bool]:
-    """The (benefit, risk) frontier over feasible packages, by the epsilon-constraint method:
-    the best benefit, the best risk at it, then strictly better risk, until none is left.
-    At most `limit` points, best benefit first; True when that is the whole frontier."""
+def frontier(
+    s: Searcher, limit: int | None = None, *, sweep: bool = True
+) -> tuple[list[Point], bool]:
+    """The (benefit, risk) frontier over feasible packages, best benefit first, and True
+    when that is the whole frontier. Every point from the Pareto sweep of sweep.py where it
+    applies (unless `sweep` is False); else by the epsilon-constraint method on the solver,
+    at most `limit` points."""
+    swept = sweeping.frontier(s.enc.c) if sweep else None
+    if swept is not None:
+        return [Point(b, r, s.judge(mask)) for b, r, mask in swept], True
+    return _epsilon_frontier(s, limit)
+
+
+def _epsilon_frontier(s: Searcher, limit: int | None) -> tuple[list[Point], bool]:
+    """The frontier by the epsilon-constraint method: the best benefit, the best risk at it,
+    then strictly better risk, until none is left (at most `limit` points)."""
     c = s.enc.c
     query = s.rules()
     points: list[Point] = []

@@ -32,7 +32,8 @@ def optimise(
     time_limit: float | None = None,
 ) -> OptimisedEvaluation:
     """The optimisation engine's answers; `best` is how many acceptable packages to rank,
-    `points` how many frontier points to find, best benefit first (None: all of them).
+    `points` how many frontier points the solver's search finds at most, best benefit first
+    (None: all of them); the Pareto sweep (sweep.py), where it applies, finds every point.
 
     `time_limit` bounds each solver call (seconds); SolverError when one runs out.
     """
