@@ -124,11 +124,43 @@ def _least_shift(s: Searcher, query: Query, objective: Row, known: Judged) -> in
         best = min(best, q_scalar(judged.shift()))
         if solution.bound >= (best - CUT) / SCALE - 1e-9:
             break
-        # Every package that agrees on the limits' terms has the same shift: skip them all.
-        query = query.row(*s.nogood(judged.mask, _shift_support(s)))
+        # Every package with as many options of each kind on the limits' terms has the same
+        # shift: skip them all (swapping equal options gives C(k, j) tied packages); and
+        # every package no closer to any bound it misses has no smaller a shift.
+        query = query.row(*s.nogood(judged.mask, _shift_support(s), _shift_profiles(s)))
+        closer = _closer(s, judged)
+        if closer is not None:
+            query = query.row(closer, 1.0, math.inf)
     else:
         raise SolverError("the least shift could not be proven")
     return best
+
+
+def _closer(s: Searcher, judged: Judged) -> Row | None:
+    """A row (>= 1) that holds for the packages closer than `judged` to some bound it
+    misses: one grid step or more nearer on that bound's metric. None when it misses none."""
+    enc = s.enc
+    row: Row = {}
+    for test in enc.c.constraints:
+        for metric, side, _, g in test.bounds:
+            value = judged.values[metric]
+            if side == "min" and value < g:
+                z = enc.at_least_grid(metric, value + 1)
+            elif side == "max" and value > g:
+                z = enc.neg(enc.at_least_grid(metric, value))
+            else:
+                continue
+            if z == enc.true:
+                return None  # every package is as close: no row
+            if z != enc.false:
+                row[z] = 1.0
+    return row or None
+
+
+def _shift_profiles(s: Searcher) -> list[tuple[object, ...]]:
+    """What the shift can tell of each option: its terms in the limited metrics."""
+    metrics = sorted({m for t in s.enc.c.constraints for m, _, _, _ in t.bounds})
+    return s.enc.profiles(metrics)
 
 
 def _shift_support(s: Searcher) -> frozenset[int]:

@@ -160,6 +160,8 @@ def _sweep(
             linked |= mask
     last = {k: s.bit_length() - 1 for k, s in enumerate(supports)}
     least = (_least_products(c, ax), _least_products(c, ay))
+    if not all(holds(c.rules[k].ok, 0, []) for k, at in last.items() if at < 0):
+        return {}  # a rule on no option (`false`) that fails: nothing is feasible
     classes: dict[int, list[State]] = {0: [(ax.start(), ay.start(), 0, 0, 0)]}
     weighed = 0
     for bit in range(c.n):
