@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..exact.values import CUT, SCALE, q_scalar
@@ -68,7 +69,7 @@ def _epsilon_frontier(s: Searcher, limit: int | None) -> tuple[list[Point], bool
 
 @dataclass(frozen=True)
 class Opening:
-    """The smallest concession: the constraints it relaxes (indices) and the package."""
+    """A minimal concession: the constraints it relaxes (indices) and the package."""
 
     constraints: tuple[int, ...]
     package: Judged
@@ -79,24 +80,58 @@ def smallest_concession(s: Searcher) -> Opening | None:
     """Fewest failed constraints over feasible packages that fail some, then least shift on
     the grid, then rank key. None when every feasible package is acceptable (or none is
     feasible)."""
+    found, _ = concessions(s, 1)
+    return found[0] if found else None
+
+
+def concessions(s: Searcher, count: int) -> tuple[list[Opening], bool]:
+    """The first `count` minimal concessions in the enumeration engine's order (size, then
+    least shift on the grid, then the rank key of the package they open), and True when
+    there are no more. Each found concession C is excluded with every superset (a package
+    must pass some constraint of C): then the fewest failed constraints left form a minimal
+    set, since a smaller one inside would contain a minimal concession not yet found, and
+    its package would have failed fewer constraints."""
     c = s.enc.c
     offset = len(c.rules)
     tests = s.enc.tests[offset:]
-    count = len(tests)
+    total = len(tests)
     # equal constraints share one indicator: count each
     held: Row = {v: float(k) for v, k in Counter(tests).items()}
     judged_on = frozenset().union(*(s.enc.support(t.ok) for t in c.constraints))
-    some = s.rules().row(held, -math.inf, count - 1, lambda j: bool(j.failed), support=judged_on)
+    query = s.rules().row(held, -math.inf, total - 1, lambda j: bool(j.failed), support=judged_on)
     fails = {v: -float(k) for v, k in held.items()}
-    found = s.smallest(some, fails, lambda j: len(j.failed) - count)
-    if found is None:
-        return None
-    size = found[0] + count
-    same = some.row(
-        held, count - size, count - size, lambda j: len(j.failed) == size, support=judged_on
-    )
+    out: list[Opening] = []
+    while len(out) < count:
+        found = s.smallest(query, fails, lambda j: len(j.failed) - total)
+        if found is None:
+            return out, True
+        size = found[0] + total
+        same = query.row(held, total - size, total - size, _failing(size), support=judged_on)
+        opening = _opening(s, same, found[1])
+        out.append(opening)
+        relaxed = opening.constraints
+        passes_one: Row = {}
+        for k in relaxed:
+            passes_one[tests[k]] = passes_one.get(tests[k], 0.0) + 1.0
+        query = query.row(passes_one, 1.0, math.inf, _not_within(relaxed), support=judged_on)
+    return out, False
+
+
+def _failing(size: int) -> Callable[[Judged], bool]:
+    """Exact check: the package fails exactly `size` constraints."""
+    return lambda j: len(j.failed) == size
+
+
+def _not_within(relaxed: tuple[int, ...]) -> Callable[[Judged], bool]:
+    """Exact check: the package passes some constraint of `relaxed`."""
+    return lambda j: not set(relaxed) <= set(j.failed)
+
+
+def _opening(s: Searcher, same: Query, known: Judged) -> Opening:
+    """Among the query's packages (all failing as many constraints): the least shift, then
+    the first by rank key; `known` is one of them."""
     objective = shift_rows(s)
-    least = _least_shift(s, same, objective, found[1])
+    least = _least_shift(s, same, objective, known)
     top = (least + 1 - CUT) / SCALE
     ties = same.row(
         objective,

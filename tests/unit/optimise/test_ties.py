@@ -43,7 +43,7 @@ def tied(kinds: list[tuple[float, float, int]], constraints: list[str]) -> Scena
 
 
 def agree(scenario: Scenario) -> None:
-    """Both engines: existence, the best 3, the frontier, the smallest concession."""
+    """Both engines: existence, the best 3, the frontier, the first 3 concessions."""
     exact = evaluate(scenario)
     ours = optimise(scenario, best=3, blockers=False)
     assert ours.exists == (exact.counts.acceptable > 0)
@@ -58,6 +58,11 @@ def agree(scenario: Scenario) -> None:
         assert mine.constraints == first.constraints
         assert q_scalar(mine.shift) == q_scalar(first.shift)
         assert mine.package.options == first.package.options
+    listed = [(c.constraints, q_scalar(c.shift), c.package.options) for c in exact.concessions]
+    assert ours.concessions is not None
+    assert [(c.constraints, q_scalar(c.shift), c.package.options) for c in ours.concessions] == (
+        listed[:3]
+    )
 
 
 @pytest.mark.parametrize(("floor", "cap"), [(0.9, 0.5), (0.8, 0.3), (0.95, 0.6)])
