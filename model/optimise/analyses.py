@@ -7,6 +7,7 @@ exactly, and every optimum is proven (by the solver's dual bound or by asking fo
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,9 +16,12 @@ from ..exact.values import CUT, SCALE, q_scalar
 from . import sweep as sweeping
 from .encode import LOG_SCALE
 from .judge import Judged
-from .search import Query, Searcher
+from .search import OutOfTime, Query, Searcher
 from .solver import Row, SolverError
 
+#: Seconds the concessions after the smallest may take in all; the list stops there (a
+#: concession whose least shift is loosely bounded can take minutes at 60 options).
+NEXT_CONCESSIONS_SECONDS = 5.0
 #: Packages the shift search may look at before it gives up proving the least shift.
 MAX_SHIFT_PROPOSALS = 200
 
@@ -90,7 +94,8 @@ def concessions(s: Searcher, count: int) -> tuple[list[Opening], bool]:
     there are no more. Each found concession C is excluded with every superset (a package
     must pass some constraint of C): then the fewest failed constraints left form a minimal
     set, since a smaller one inside would contain a minimal concession not yet found, and
-    its package would have failed fewer constraints."""
+    its package would have failed fewer constraints. The concessions after the first stop
+    after NEXT_CONCESSIONS_SECONDS (then False: more may follow)."""
     c = s.enc.c
     offset = len(c.rules)
     tests = s.enc.tests[offset:]
@@ -102,18 +107,26 @@ def concessions(s: Searcher, count: int) -> tuple[list[Opening], bool]:
     fails = {v: -float(k) for v, k in held.items()}
     out: list[Opening] = []
     while len(out) < count:
-        found = s.smallest(query, fails, lambda j: len(j.failed) - total)
-        if found is None:
-            return out, True
-        size = found[0] + total
-        same = query.row(held, total - size, total - size, _failing(size), support=judged_on)
-        opening = _opening(s, same, found[1])
+        if out and s.deadline is None:
+            s.deadline = time.perf_counter() + NEXT_CONCESSIONS_SECONDS
+        try:
+            found = s.smallest(query, fails, lambda j: len(j.failed) - total)
+            if found is None:
+                s.deadline = None
+                return out, True
+            size = found[0] + total
+            same = query.row(held, total - size, total - size, _failing(size), support=judged_on)
+            opening = _opening(s, same, found[1])
+        except OutOfTime:
+            s.deadline = None
+            return out, False
         out.append(opening)
         relaxed = opening.constraints
         passes_one: Row = {}
         for k in relaxed:
             passes_one[tests[k]] = passes_one.get(tests[k], 0.0) + 1.0
         query = query.row(passes_one, 1.0, math.inf, _not_within(relaxed), support=judged_on)
+    s.deadline = None
     return out, False
 
 

@@ -11,6 +11,7 @@ what is kept is exact. Optima are proven the same way: ask for a strictly better
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -67,11 +68,17 @@ class Query:
         return replace(self, rows=(*self.rows, (row, lower, upper)), checks=checks)
 
 
+class OutOfTime(SolverError):
+    """A search with a deadline (Searcher.deadline) ran past it."""
+
+
 @dataclass
 class Searcher:
     """Verified solving over one encoding."""
 
     enc: Encoding
+    #: time.perf_counter() past which `solve` raises OutOfTime (None: no deadline)
+    deadline: float | None = None
     judged: dict[int, Judged] = field(default_factory=dict)
     #: Per fixed indicator: rows excluding packages found (exactly) not to meet it.
     learnt: dict[tuple[int, float], list[tuple[Row, float, float]]] = field(default_factory=dict)
@@ -94,6 +101,8 @@ class Searcher:
         excluded: list[tuple[Row, float, float]] = []
         keys = [key for _, _, key in query.checks if key is not None]
         for _ in range(MAX_REJECTED):
+            if self.deadline is not None and time.perf_counter() > self.deadline:
+                raise OutOfTime("the search ran past its time budget")
             learnt = [row for key in keys for row in self.learnt.get(key, [])]
             solution = self.enc.model.solve(
                 objective or {}, [*query.rows, *learnt, *excluded], dict(query.fixed)
