@@ -1,19 +1,29 @@
 """This project against what a user would otherwise write, side by side on the same scenarios.
 
     python benchmarks/peers.py                   # 12, 16, 20 options; then 60, 100, 200
-    python benchmarks/peers.py --small 12 --large 60 --timeout 60
+    python benchmarks/peers.py --small 12 --large 60 --timeout 60 --repeat 1
 
 Scenarios come from benchmarks/generate.py (8 actors). At enumeration sizes: the whole
 `guarantees evaluate FILE` (every report), a pure-Python enumeration (pure_python.py),
 python-constraint listing every acceptable package (one constraint over all options, checked
-in plain Python), and OR-Tools CP-SAT listing every acceptable package. At large sizes: the
-best acceptable package by this project's optimisation engine (`optimise(best=1)`, frontier,
-concession and blockers off) against CP-SAT maximising the same benefit. Every figure is one
-child process (benchmarks/child.py): wall time, start-up included.
+in plain Python), and OR-Tools CP-SAT listing every acceptable package (enumerate_all_solutions,
+one worker, as CP-SAT requires for it). At large sizes: the best acceptable package by this
+project's optimisation engine (`optimise(best=1)`, frontier, concession and blockers off)
+against CP-SAT maximising the same benefit (two workers); then this project's whole frontier,
+smallest concession and whole `guarantees evaluate FILE`.
+
+Every figure is measured twice: as a whole child process (benchmarks/child.py: wall time,
+Python start-up and imports included: about 0.5 s for us, SciPy's import 0.37 s of it, and
+OR-Tools' import for CP-SAT), and in-process: the library call alone, timed in a child after
+its imports and one warm-up call (each call loads the YAML file: the same loader for every
+peer). Medians of --repeat runs (pure Python and python-constraint: one run).
 
 CP-SAT works on integers: noisy-or metrics enter as log(1 - t) scaled by 10^6 and rounded,
-sums on their grid; so its optimum may differ from the exact one in the last digits. The
-benchmark extras (`pip install ".[bench]"`) are never runtime dependencies.
+sums on their grid; so its optimum may differ from the exact one in the last digits. Its
+optimisation maximises the benefit's log form only; this project's best package is the
+first by the whole rank key (benefit on the grid, then risk, then fewest options, then file
+order), which takes more solver calls. The benchmark extras (`pip install ".[bench]"`) are
+never runtime dependencies.
 """
 
 from __future__ import annotations
