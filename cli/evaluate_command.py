@@ -76,7 +76,7 @@ def evaluate_file(
         if choose_engine(scenario, engine) == "optimise":
             from guarantees.model.optimise.evaluate import optimise
 
-            result = optimise(scenario, best=best, points=best)
+            result = optimise(scenario, best=best, points=best, concessions=best)
         else:
             result = evaluate_with_progress(file, scenario, jobs)
     except TooLargeError as error:

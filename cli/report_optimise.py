@@ -18,9 +18,14 @@ from guarantees.cli.report import (
     package_text,
     plural,
 )
-from guarantees.model.exact.results import Package
+from guarantees.model.exact.results import Concession, Package
 from guarantees.model.format.schema import Scenario
-from guarantees.model.optimise.results import ABSENT, FRONTIER_CUT, OptimisedEvaluation
+from guarantees.model.optimise.results import (
+    ABSENT,
+    CONCESSIONS_CUT,
+    FRONTIER_CUT,
+    OptimisedEvaluation,
+)
 
 
 def optimised_report(
@@ -98,18 +103,30 @@ def _yes(flag: bool) -> str:
 def _concession(scenario: Scenario, result: OptimisedEvaluation) -> Section | None:
     if not result.concession_searched:
         return None
-    c = result.smallest_concession
-    if c is None:
+    found = result.concessions or ()
+    if not found:
         return Section("Smallest concession", ("No feasible package fails a constraint.",))
+    columns = (Column("relax"), Column("shift", numeric=True), Column("opens"))
+    rows = tuple(
+        (_relax_text(scenario, c), number(c.shift, fixed=True), package_text(c.package.options))
+        for c in found
+    )
+    text = (
+        "The fewest constraints to relax, then the smallest shift, and the package it opens;"
+        " then the next minimal concessions in that order."
+    )
+    notes = () if result.concessions_complete else (f"The first {len(found)} shown (--top).",)
+    return Section("Smallest concession", (text,), Table(columns, rows), notes)
+
+
+def _relax_text(scenario: Scenario, c: Concession) -> str:
+    """The constraints a concession relaxes, each with the misses of its limits."""
     lines = []
     for f in c.failures:
         misses = "; ".join(miss_text(scenario, m) for m in f.misses)
         head = f"{f.constraint.label} ({f.constraint.kind})"
         lines.append(f"{head}: {misses}" if misses else head)
-    columns = (Column("relax"), Column("shift", numeric=True), Column("opens"))
-    row = ("\n".join(lines), number(c.shift, fixed=True), package_text(c.package.options))
-    text = "The fewest constraints to relax, then the smallest shift, and the package it opens."
-    return Section("Smallest concession", (text,), Table(columns, (row,)))
+    return "\n".join(lines)
 
 
 def _blockers(result: OptimisedEvaluation) -> Section | None:
@@ -136,5 +153,7 @@ def _absent(result: OptimisedEvaluation) -> Section:
     )
     if not result.frontier_complete:
         lines = (*lines, f"frontier_points: {FRONTIER_CUT}")
+    if not result.concessions_complete:
+        lines = (*lines, f"concessions_rest: {CONCESSIONS_CUT}")
     text = "Not computed at this size (ask for the best k, the frontier or the concession):"
     return Section("Not computed", (text, *lines))

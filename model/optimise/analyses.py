@@ -7,15 +7,21 @@ exactly, and every optimum is proven (by the solver's dual bound or by asking fo
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..exact.values import CUT, SCALE, q_scalar
+from . import sweep as sweeping
 from .encode import LOG_SCALE
 from .judge import Judged
-from .search import Query, Searcher
+from .search import OutOfTime, Query, Searcher
 from .solver import Row, SolverError
 
+#: Seconds the concessions after the smallest may take in all; the list stops there (a
+#: concession whose least shift is loosely bounded can take minutes at 60 options).
+NEXT_CONCESSIONS_SECONDS = 5.0
 #: Packages the shift search may look at before it gives up proving the least shift.
 MAX_SHIFT_PROPOSALS = 200
 
@@ -29,10 +35,22 @@ class Point:
     package: Judged
 
 
-def frontier(s: Searcher, limit: int | None = None) -> tuple[list[Point], bool]:
-    """The (benefit, risk) frontier over feasible packages, by the epsilon-constraint method:
-    the best benefit, the best risk at it, then strictly better risk, until none is left.
-    At most `limit` points, best benefit first; True when that is the whole frontier."""
+def frontier(
+    s: Searcher, limit: int | None = None, *, sweep: bool = True
+) -> tuple[list[Point], bool]:
+    """The (benefit, risk) frontier over feasible packages, best benefit first, and True
+    when that is the whole frontier. Every point from the Pareto sweep of sweep.py where it
+    applies (unless `sweep` is False); else by the epsilon-constraint method on the solver,
+    at most `limit` points."""
+    swept = sweeping.frontier(s.enc.c) if sweep else None
+    if swept is not None:
+        return [Point(b, r, s.judge(mask)) for b, r, mask in swept], True
+    return _epsilon_frontier(s, limit)
+
+
+def _epsilon_frontier(s: Searcher, limit: int | None) -> tuple[list[Point], bool]:
+    """The frontier by the epsilon-constraint method: the best benefit, the best risk at it,
+    then strictly better risk, until none is left (at most `limit` points)."""
     c = s.enc.c
     query = s.rules()
     points: list[Point] = []
@@ -55,7 +73,7 @@ def frontier(s: Searcher, limit: int | None = None) -> tuple[list[Point], bool]:
 
 @dataclass(frozen=True)
 class Opening:
-    """The smallest concession: the constraints it relaxes (indices) and the package."""
+    """A minimal concession: the constraints it relaxes (indices) and the package."""
 
     constraints: tuple[int, ...]
     package: Judged
@@ -66,24 +84,67 @@ def smallest_concession(s: Searcher) -> Opening | None:
     """Fewest failed constraints over feasible packages that fail some, then least shift on
     the grid, then rank key. None when every feasible package is acceptable (or none is
     feasible)."""
+    found, _ = concessions(s, 1)
+    return found[0] if found else None
+
+
+def concessions(s: Searcher, count: int) -> tuple[list[Opening], bool]:
+    """The first `count` minimal concessions in the enumeration engine's order (size, then
+    least shift on the grid, then the rank key of the package they open), and True when
+    there are no more. Each found concession C is excluded with every superset (a package
+    must pass some constraint of C): then the fewest failed constraints left form a minimal
+    set, since a smaller one inside would contain a minimal concession not yet found, and
+    its package would have failed fewer constraints. The concessions after the first stop
+    after NEXT_CONCESSIONS_SECONDS (then False: more may follow)."""
     c = s.enc.c
     offset = len(c.rules)
     tests = s.enc.tests[offset:]
-    count = len(tests)
+    total = len(tests)
     # equal constraints share one indicator: count each
     held: Row = {v: float(k) for v, k in Counter(tests).items()}
     judged_on = frozenset().union(*(s.enc.support(t.ok) for t in c.constraints))
-    some = s.rules().row(held, -math.inf, count - 1, lambda j: bool(j.failed), support=judged_on)
+    query = s.rules().row(held, -math.inf, total - 1, lambda j: bool(j.failed), support=judged_on)
     fails = {v: -float(k) for v, k in held.items()}
-    found = s.smallest(some, fails, lambda j: len(j.failed) - count)
-    if found is None:
-        return None
-    size = found[0] + count
-    same = some.row(
-        held, count - size, count - size, lambda j: len(j.failed) == size, support=judged_on
-    )
+    out: list[Opening] = []
+    while len(out) < count:
+        if out and s.deadline is None:
+            s.deadline = time.perf_counter() + NEXT_CONCESSIONS_SECONDS
+        try:
+            found = s.smallest(query, fails, lambda j: len(j.failed) - total)
+            if found is None:
+                s.deadline = None
+                return out, True
+            size = found[0] + total
+            same = query.row(held, total - size, total - size, _failing(size), support=judged_on)
+            opening = _opening(s, same, found[1])
+        except OutOfTime:
+            s.deadline = None
+            return out, False
+        out.append(opening)
+        relaxed = opening.constraints
+        passes_one: Row = {}
+        for k in relaxed:
+            passes_one[tests[k]] = passes_one.get(tests[k], 0.0) + 1.0
+        query = query.row(passes_one, 1.0, math.inf, _not_within(relaxed), support=judged_on)
+    s.deadline = None
+    return out, False
+
+
+def _failing(size: int) -> Callable[[Judged], bool]:
+    """Exact check: the package fails exactly `size` constraints."""
+    return lambda j: len(j.failed) == size
+
+
+def _not_within(relaxed: tuple[int, ...]) -> Callable[[Judged], bool]:
+    """Exact check: the package passes some constraint of `relaxed`."""
+    return lambda j: not set(relaxed) <= set(j.failed)
+
+
+def _opening(s: Searcher, same: Query, known: Judged) -> Opening:
+    """Among the query's packages (all failing as many constraints): the least shift, then
+    the first by rank key; `known` is one of them."""
     objective = shift_rows(s)
-    least = _least_shift(s, same, objective, found[1])
+    least = _least_shift(s, same, objective, known)
     top = (least + 1 - CUT) / SCALE
     ties = same.row(
         objective,
@@ -111,11 +172,43 @@ def _least_shift(s: Searcher, query: Query, objective: Row, known: Judged) -> in
         best = min(best, q_scalar(judged.shift()))
         if solution.bound >= (best - CUT) / SCALE - 1e-9:
             break
-        # Every package that agrees on the limits' terms has the same shift: skip them all.
-        query = query.row(*s.nogood(judged.mask, _shift_support(s)))
+        # Every package with as many options of each kind on the limits' terms has the same
+        # shift: skip them all (swapping equal options gives C(k, j) tied packages); and
+        # every package no closer to any bound it misses has no smaller a shift.
+        query = query.row(*s.nogood(judged.mask, _shift_support(s), _shift_profiles(s)))
+        closer = _closer(s, judged)
+        if closer is not None:
+            query = query.row(closer, 1.0, math.inf)
     else:
         raise SolverError("the least shift could not be proven")
     return best
+
+
+def _closer(s: Searcher, judged: Judged) -> Row | None:
+    """A row (>= 1) that holds for the packages closer than `judged` to some bound it
+    misses: one grid step or more nearer on that bound's metric. None when it misses none."""
+    enc = s.enc
+    row: Row = {}
+    for test in enc.c.constraints:
+        for metric, side, _, g in test.bounds:
+            value = judged.values[metric]
+            if side == "min" and value < g:
+                z = enc.at_least_grid(metric, value + 1)
+            elif side == "max" and value > g:
+                z = enc.neg(enc.at_least_grid(metric, value))
+            else:
+                continue
+            if z == enc.true:
+                return None  # every package is as close: no row
+            if z != enc.false:
+                row[z] = 1.0
+    return row or None
+
+
+def _shift_profiles(s: Searcher) -> list[tuple[object, ...]]:
+    """What the shift can tell of each option: its terms in the limited metrics."""
+    metrics = sorted({m for t in s.enc.c.constraints for m, _, _, _ in t.bounds})
+    return s.enc.profiles(metrics)
 
 
 def _shift_support(s: Searcher) -> frozenset[int]:

@@ -48,6 +48,7 @@ class Encoding:
         self._logic: dict[tuple[str, tuple[int, ...]], int] = {}
         self._atoms: dict[tuple[int, int], int] = {}
         self._inter: dict[int, int] = {}
+        self._counts: dict[tuple[int, ...], list[int]] = {}
         self.tests = [self.node(t.ok) for t in compiled.rules + compiled.constraints]
         self.shift_objective: Row | None = None  # made once by analyses.shift_rows
 
@@ -163,6 +164,37 @@ class Encoding:
             self._presence[z] = mask
         return self._inter[mask]
 
+    def count_is(self, bits: tuple[int, ...], k: int) -> int:
+        """An indicator that is 1 exactly when k of the options `bits` are in the package
+        (one binary per possible count of the group, made once per group)."""
+        if bits not in self._counts:
+            ones = [self.model.var() for _ in range(len(bits) + 1)]
+            self.model.row(dict.fromkeys(ones, 1.0), 1.0, 1.0)
+            row: Row = {u: float(i) for i, u in enumerate(ones) if i}
+            row.update(dict.fromkeys((self.x[b] for b in bits), -1.0))
+            self.model.row(row, 0.0, 0.0)
+            self._counts[bits] = ones
+        return self._counts[bits][k]
+
+    def profiles(self, metrics: list[int] | None = None) -> list[tuple[object, ...]]:
+        """Per option (internal bit): what checks can tell of it. Options of equal profile
+        are interchangeable: swapping them changes no metric value (up to the order of the
+        factors of a product) and no test. By default every metric and every name a rule or
+        constraint reads; given `metrics`, only their terms. Options in an interaction get
+        a profile of their own."""
+        chosen = range(len(self.c.metrics)) if metrics is None else metrics
+        masks = [] if metrics is not None else sorted(_masks(self.c))
+        linked = self.c.n - self.c.interaction_bits
+        return [
+            (b,)
+            if b >= linked
+            else (
+                *(repr(float(self.c.metrics[m].terms[b])) for m in chosen),
+                *(mask >> b & 1 for mask in masks),
+            )
+            for b in range(self.c.n)
+        ]
+
     # ------------------------------------------------------------ linear atoms
 
     def at_least(self, form: Row, threshold: float, margin: float) -> int:
@@ -273,3 +305,25 @@ class Encoding:
             if a != 0.0:
                 form[v] = form.get(v, 0.0) + a * LOG_SCALE
         return form
+
+
+def _masks(c: CompiledScenario) -> set[int]:
+    """Every option mask a rule or constraint reads."""
+    out: set[int] = set()
+
+    def walk(node: ir.Node) -> None:
+        match node:
+            case ir.Has(mask) | ir.CountCmp(mask, _, _):
+                out.add(mask)
+            case ir.Not(operand):
+                walk(operand)
+            case ir.All(items) | ir.Any_(items):
+                for item in items:
+                    walk(item)
+            case ir.Iff(left, right):
+                walk(left)
+                walk(right)
+
+    for test in c.rules + c.constraints:
+        walk(test.ok)
+    return out

@@ -28,11 +28,14 @@ def optimise(
     frontier: bool = True,
     points: int | None = None,
     concession: bool = True,
+    concessions: int = 3,
     blockers: bool = True,
     time_limit: float | None = None,
 ) -> OptimisedEvaluation:
     """The optimisation engine's answers; `best` is how many acceptable packages to rank,
-    `points` how many frontier points to find, best benefit first (None: all of them).
+    `points` how many frontier points the solver's search finds at most, best benefit first
+    (None: all of them); the Pareto sweep (sweep.py), where it applies, finds every point.
+    With `concession`, the first `concessions` minimal concessions (at least the smallest).
 
     `time_limit` bounds each solver call (seconds); SolverError when one runs out.
     """
@@ -43,7 +46,7 @@ def optimise(
     ranked = s.k_best(acceptable, best)
     exists = bool(ranked) or (best == 0 and s.solve(acceptable) is not None)
     found, complete = _frontier(s, points) if frontier else (None, True)
-    opening = _concession(s) if concession else None
+    opened, opened_all = _concessions(s, max(concessions, 1)) if concession else (None, True)
     views = _blockers(s) if blockers else None
     skipped = tuple(
         name
@@ -63,8 +66,10 @@ def optimise(
         best=tuple(j.package() for j in ranked),
         frontier=found,
         frontier_complete=complete,
-        smallest_concession=opening,
+        smallest_concession=opened[0] if opened else None,
         concession_searched=concession,
+        concessions=opened,
+        concessions_complete=opened_all,
         blockers=views,
         engine=EngineInfo(
             "optimise",
@@ -95,10 +100,12 @@ def _frontier(s: Searcher, limit: int | None) -> tuple[tuple[OptimisedPoint, ...
     return tuple(out), complete
 
 
-def _concession(s: Searcher) -> Concession | None:
-    found = analyses.smallest_concession(s)
-    if found is None:
-        return None
+def _concessions(s: Searcher, count: int) -> tuple[tuple[Concession, ...], bool]:
+    found, complete = analyses.concessions(s, count)
+    return tuple(_concession(s, opening) for opening in found), complete
+
+
+def _concession(s: Searcher, found: analyses.Opening) -> Concession:
     judged: Judged = found.package
     refs = tuple(s.enc.c.constraints[k].ref for k in found.constraints)
     shift = q_scalar(found.shift) / SCALE

@@ -33,6 +33,26 @@ def metric_value(compiled: CompiledScenario, metric: int, mask: int) -> int:
     return max(ints) if m.combine == "max" else min(ints)
 
 
+def clear_of_cuts(compiled: CompiledScenario, mask: int, room: float = 1e-3) -> bool:
+    """Whether every noisy-or value of the package lies more than `room` grid steps from a
+    cut of the grid, so that its terms multiplied in another order (a few units in the last
+    place of 1 - v) land on the same grid values."""
+    for m in compiled.metrics:
+        if m.combine != "noisy_or":
+            continue
+        rest = 1.0
+        for b in range(compiled.n):
+            if mask >> b & 1 and not math.isnan(m.terms[b]):
+                rest = rest * (1.0 - float(m.term(b)))
+        for inter, t in m.interactions:
+            if mask & inter == inter:
+                rest = rest * (1.0 - float(t))
+        point = (1.0 - rest) * SCALE + CUT
+        if not room < point - math.floor(point) < 1.0 - room:
+            return False
+    return True
+
+
 def holds(node: ir.Node, mask: int, values: list[int]) -> bool:
     """Whether a test tree holds for the package (metric values given on the grid)."""
     match node:

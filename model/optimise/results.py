@@ -3,8 +3,10 @@
 The keys of the enumeration engine's evaluation are kept, in the same order; those this
 engine does not compute are `null` (never an empty list), and `absent` names them. Added keys:
 `engine` (which engine answered, the solver, its tolerances and effort), `exists`, `best`
-(the k best acceptable packages), `smallest_concession` and `blockers`. Frontier points hold
-their first package by rank key only (`frontier_packages` in `absent`).
+(the k best acceptable packages), `smallest_concession` and `blockers`. `concessions` holds
+the first minimal concessions only (in the same order); `absent` says `concessions_rest`
+when more may follow. Frontier points hold their first package by rank key only
+(`frontier_packages` in `absent`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ ABSENT = {
     "tradeoffs": "the frontier packages held back only by limits",
     "blocks": "counts of rejected packages per actor (see blockers: who alone blocks the best)",
     "constraint_fails": "counts of failing packages per constraint",
-    "concessions": "every minimal concession (see smallest_concession)",
     "frontier_packages": "the packages tied at a frontier point beyond the first",
     "counts.feasible": "the number of feasible packages",
     "counts.acceptable": "the number of acceptable packages",
@@ -29,6 +30,8 @@ ABSENT = {
 }
 #: Said when the frontier search stopped at the points asked for.
 FRONTIER_CUT = "frontier points past those asked for (--top N asks for N)"
+#: Said when the concession search stopped at the concessions asked for.
+CONCESSIONS_CUT = "minimal concessions past those asked for (--top N asks for N)"
 
 
 @dataclass(frozen=True)
@@ -103,12 +106,16 @@ class OptimisedEvaluation:
     blockers: tuple[BlockerView, ...] | None
     engine: EngineInfo
     skipped: tuple[str, ...] = field(default=())  # answers not asked for (e.g. --top 0)
+    #: the first minimal concessions, in the enumeration engine's order (None: not asked)
+    concessions: tuple[Concession, ...] | None = None
+    concessions_complete: bool = True  # False: the search stopped at those asked for
 
     @property
     def absent(self) -> tuple[str, ...]:
         """Every key of guarantees.result/1 left null, and what was not asked for."""
         cut = () if self.frontier_complete else ("frontier_points",)
-        return (*ABSENT, *cut, *self.skipped)
+        rest = () if self.concessions_complete else ("concessions_rest",)
+        return (*ABSENT, *cut, *rest, *self.skipped)
 
     def to_json(self, *, top: int | None = None) -> dict[str, Any]:
         """The documented JSON form; `top` limits the frontier and the best packages."""
@@ -134,7 +141,9 @@ class OptimisedEvaluation:
             "blocks": None,
             "sole_blockers": None,
             "constraint_fails": None,
-            "concessions": None,
+            "concessions": None
+            if self.concessions is None
+            else [c.to_json() for c in self.concessions[:top]],
             "truncated": top is not None,
             "engine": self.engine.to_json(),
             "absent": list(self.absent),

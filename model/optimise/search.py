@@ -11,11 +11,13 @@ what is kept is exact. Optima are proven the same way: ask for a strictly better
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from .encode import Encoding
-from .judge import Judged
+from .judge import Judged, clear_of_cuts
 from .solver import Row, Solution, SolverError
 
 #: Proposals turned down by the exact check before a search gives up (never seen in tests).
@@ -66,14 +68,25 @@ class Query:
         return replace(self, rows=(*self.rows, (row, lower, upper)), checks=checks)
 
 
+class OutOfTime(SolverError):
+    """A search with a deadline (Searcher.deadline) ran past it."""
+
+
 @dataclass
 class Searcher:
     """Verified solving over one encoding."""
 
     enc: Encoding
+    #: time.perf_counter() past which `solve` raises OutOfTime (None: no deadline)
+    deadline: float | None = None
     judged: dict[int, Judged] = field(default_factory=dict)
     #: Per fixed indicator: rows excluding packages found (exactly) not to meet it.
     learnt: dict[tuple[int, float], list[tuple[Row, float, float]]] = field(default_factory=dict)
+
+    @cached_property
+    def profiles(self) -> list[tuple[object, ...]]:
+        """What any check with a support can tell of each option (Encoding.profiles)."""
+        return self.enc.profiles()
 
     def judge(self, mask: int) -> Judged:
         if mask not in self.judged:
@@ -88,6 +101,8 @@ class Searcher:
         excluded: list[tuple[Row, float, float]] = []
         keys = [key for _, _, key in query.checks if key is not None]
         for _ in range(MAX_REJECTED):
+            if self.deadline is not None and time.perf_counter() > self.deadline:
+                raise OutOfTime("the search ran past its time budget")
             learnt = [row for key in keys for row in self.learnt.get(key, [])]
             solution = self.enc.model.solve(
                 objective or {}, [*query.rows, *learnt, *excluded], dict(query.fixed)
@@ -100,22 +115,61 @@ class Searcher:
                 return judged, solution
             self.enc.model.stats.rejected += 1
             support, key = failing[0]
-            cut = self.nogood(judged.mask, support)
+            # a check with a support reads names and metrics only: equal options swap freely
+            profiles = None if support is None else self.profiles
+            cut = self.nogood(judged.mask, support, profiles)
             if key is None:
                 excluded.append(cut)
             else:
                 self.learnt.setdefault(key, []).append(cut)
         raise SolverError("the exact check turned down too many of the solver's proposals")
 
-    def nogood(self, mask: int, support: frozenset[int] | None = None) -> tuple[Row, float, float]:
+    def nogood(
+        self,
+        mask: int,
+        support: frozenset[int] | None = None,
+        profiles: list[tuple[object, ...]] | None = None,
+    ) -> tuple[Row, float, float]:
         """A row that every package differing from `mask` on the support satisfies (default:
         on every option). A failed check depends only on its support, so every package that
-        agrees there fails it too: one row excludes them all (ties, in particular)."""
+        agrees there fails it too: one row excludes them all. With `profiles` (a check that
+        cannot tell options of equal profile apart, see Encoding.profiles), the row excludes
+        every package with as many options of each profile on the support: the C(k, j)
+        packages tied by swapping equal options, in one row (see `_grouped`)."""
         variables = self.enc.x if support is None else sorted(support)
+        if profiles is not None and clear_of_cuts(self.enc.c, mask):
+            return self._grouped(mask, variables, profiles)
         ones = [v for v in variables if self.enc.present(v, mask)]
         row: Row = dict.fromkeys(variables, 1.0)
         row.update(dict.fromkeys(ones, -1.0))
         return row, 1.0 - len(ones), math.inf
+
+    def _grouped(
+        self, mask: int, variables: list[int], profiles: list[tuple[object, ...]]
+    ) -> tuple[Row, float, float]:
+        """Sum over groups of "this group holds as many options as in `mask`" <= groups - 1:
+        a group of equal options through its count indicators, any other variable alone."""
+        bit_of = {v: b for b, v in enumerate(self.enc.x)}
+        groups: dict[tuple[object, ...], list[int]] = {}
+        alone: list[int] = []
+        for v in variables:
+            if v in bit_of:
+                groups.setdefault(profiles[bit_of[v]], []).append(bit_of[v])
+            else:
+                alone.append(v)  # an interaction's product
+        alone += [self.enc.x[g[0]] for g in groups.values() if len(g) == 1]
+        row: Row = {}
+        constant = 0.0  # "absent" is 1 - v: its 1 moves to the bound
+        for v in alone:
+            present = self.enc.present(v, mask)
+            row[v] = row.get(v, 0.0) + (1.0 if present else -1.0)
+            constant += 0.0 if present else 1.0
+        many = [tuple(g) for g in groups.values() if len(g) > 1]
+        for group in many:
+            k = sum(mask >> b & 1 for b in group)
+            u = self.enc.count_is(group, k)
+            row[u] = row.get(u, 0.0) + 1.0
+        return row, -math.inf, len(alone) + len(many) - 1 - constant
 
     def exclude(self, query: Query, mask: int) -> Query:
         row, lower, upper = self.nogood(mask)

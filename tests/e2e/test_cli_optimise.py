@@ -51,9 +51,9 @@ def test_large_scenario_answered_by_the_optimisation_engine(run: Run, generated_
     assert answer["exists"] is True
     assert len(answer["best"]) == 2
     assert answer["best"][0]["metrics"]["deterrence"] >= answer["best"][1]["metrics"]["deterrence"]
-    assert len(answer["frontier"]) == 2
-    assert answer["frontier_complete"] is False
-    assert "frontier_points" in answer["absent"]
+    assert len(answer["frontier"]) == 2  # --top 2 of the whole frontier (the Pareto sweep)
+    assert answer["frontier_complete"] is True
+    assert "frontier_points" not in answer["absent"]
     assert answer["smallest_concession"]["size"] >= 1
 
 
@@ -100,3 +100,20 @@ def test_explain_a_package_of_a_200_option_scenario(
     assert result.exit_code == 0, result.stderr
     package = json.loads(result.stdout)["result"]["package"]
     assert package["options"] == ["option_00", "option_150"]
+
+
+def test_frontier_cut_at_top_when_the_solver_searches_it(run: Run, generated_60: Path) -> None:
+    """A rule comparing a metric leaves the frontier to the solver's point-by-point search
+    (the Pareto sweep reads rules on options only): evaluate finds --top points, says so."""
+    text = generated_60.read_text(encoding="utf-8")
+    assert "\nrules:\n" in text
+    generated_60.write_text(
+        text.replace("\nrules:\n", "\nrules:\n- condition: troops <= 100000\n", 1),
+        encoding="utf-8",
+    )
+    result = run("evaluate", generated_60, "-f", "json", "--top", "2")
+    assert result.exit_code == 0, result.stderr
+    answer = _files(result)[0]["result"]
+    assert len(answer["frontier"]) == 2
+    assert answer["frontier_complete"] is False
+    assert "frontier_points" in answer["absent"]

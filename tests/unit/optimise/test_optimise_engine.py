@@ -101,3 +101,19 @@ def test_a_name_equivalent_to_itself_holds_for_every_package() -> None:
     ours = optimise(scenario, best=3)
     exact = evaluate(scenario)
     assert [p.options for p in ours.best] == [p.options for p in exact.acceptable[:3]]
+
+
+def test_next_concessions_stop_at_their_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The concessions after the smallest stop at their budget and say more may follow; the
+    smallest one is always searched to the end."""
+    from guarantees.model.optimise import analyses
+
+    scenario = load(SCENARIO)
+    exact = evaluate(scenario)
+    assert len(exact.concessions) > 1
+    monkeypatch.setattr(analyses, "NEXT_CONCESSIONS_SECONDS", 0.0)
+    ours = optimise(scenario, best=1, frontier=False, blockers=False, concessions=3)
+    assert ours.concessions is not None
+    assert [c.constraints for c in ours.concessions] == [exact.concessions[0].constraints]
+    assert not ours.concessions_complete
+    assert "concessions_rest" in ours.to_json()["absent"]
