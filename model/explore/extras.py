@@ -13,8 +13,9 @@ from ..exact.compile import compile_scenario
 from ..format.schema import Scenario
 from ..robustness.analyse import robustness_with_counts
 from ..robustness.results import Robustness
+from ..stability.analysis import judge
 from ..stability.build import build
-from ..stability.conflict import CONCEPTS, all_improvements, stability
+from ..stability.conflict import CONCEPTS
 from .table import internal_masks
 
 
@@ -35,15 +36,13 @@ def equilibria(scenario: Scenario) -> dict[str, NDArray[np.bool_]]:
     (a package that breaks a rule is no state, and never one). Raises TooLargeError past
     the stability analysis' limits."""
     model = build(scenario)
-    improving = all_improvements(model.conflict)
-    verdicts = [stability(model.conflict, k, improving) for k in range(len(scenario.actors))]
+    equilibrium = judge(model).equilibrium
     where = np.full(1 << model.compiled.n, -1, dtype=np.intp)
     where[model.states.astype(np.intp)] = np.arange(model.states.size)
     state = where[internal_masks(model.compiled).astype(np.intp)]
     feasible = np.flatnonzero(state >= 0)
     out = {}
     for concept in CONCEPTS:
-        held = np.logical_and.reduce([v[concept].stable for v in verdicts])
         out[concept] = np.zeros(state.size, dtype=np.bool_)
-        out[concept][feasible] = held[state[feasible]]
+        out[concept][feasible] = equilibrium[concept][state[feasible]]
     return out

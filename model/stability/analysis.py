@@ -21,6 +21,7 @@ from .build import Model, build
 from .conflict import (
     CONCEPTS,
     Bools,
+    Moves,
     Paths,
     Verdicts,
     all_improvements,
@@ -210,13 +211,30 @@ class Stability:
         return out
 
 
+@dataclass(frozen=True, eq=False)
+class Judged:
+    """Every actor's verdicts on every state, and the states stable for all under each concept."""
+
+    improving: list[Moves]
+    verdicts: list[dict[str, Verdicts]]
+    equilibrium: dict[str, Bools]
+
+
+def judge(model: Model) -> Judged:
+    """Each actor's Nash, GMR, SMR and SEQ verdicts on every state, and the equilibria."""
+    improving = all_improvements(model.conflict)
+    actors = range(len(model.conflict.moves))
+    verdicts = [stability(model.conflict, k, improving) for k in actors]
+    equilibrium = {c: np.logical_and.reduce([v[c].stable for v in verdicts]) for c in CONCEPTS}
+    return Judged(improving, verdicts, equilibrium)
+
+
 def analyse(scenario: Scenario) -> Stability:
     """The stability report of a scenario (raises TooLargeError past the analysis' limits)."""
     model = build(scenario)
     actors = tuple(scenario.actors)
-    improving = all_improvements(model.conflict)
-    verdicts = [stability(model.conflict, k, improving) for k in range(len(actors))]
-    equilibrium = {c: np.logical_and.reduce([v[c].stable for v in verdicts]) for c in CONCEPTS}
+    judged = judge(model)
+    improving, verdicts, equilibrium = judged.improving, judged.verdicts, judged.equilibrium
 
     def report(state: int) -> StateReport:
         return _state_report(model, actors, verdicts, equilibrium, state)
