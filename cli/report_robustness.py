@@ -209,9 +209,14 @@ def frontier_section(result: Robustness, top: int) -> Section:
             ),
         )
     least, median, most = moved.sizes
+    size = (
+        f"{least} points in every one"
+        if least == most
+        else f"{least} to {most} points (median {median:g})"
+    )
     lines = [
-        f"The exact frontier of each of the first {moved.draws} draws has {least} to {most} "
-        f"points (median {median:g}); frontier --plot and report draw them as a cloud.",
+        f"The exact frontier of each of the first {moved.draws} draws has {size}; frontier "
+        "--plot and report draw them as a cloud.",
     ]
     if not moved.tradeoffs:
         lines.append("No package is a trade-off in any of these draws.")

@@ -74,3 +74,17 @@ def test_a_scenario_with_no_uncertain_value_says_so(run: Run) -> None:
     result = run("robustness", SCENARIOS / "walk-away.yaml", "--samples", "20")
     assert result.exit_code == 0
     assert "No value of this scenario is uncertain" in " ".join(result.stdout.split())
+
+
+def test_the_frontier_of_every_draw_is_counted_once_when_it_never_moves(run: Run) -> None:
+    result = run("robustness", SCENARIOS / "walk-away.yaml", "--samples", "20")
+    text = " ".join(result.stdout.split())
+    assert "The exact frontier of each of the first 20 draws has " in text
+    assert " points in every one;" in text
+
+
+def test_a_moving_frontier_is_given_as_a_range_with_its_median(run: Run) -> None:
+    result = run("robustness", SCENARIOS / "coalition-baseline.yaml", "--samples", "50")
+    text = " ".join(result.stdout.split())
+    assert "The exact frontier of each of the first 50 draws has " in text
+    assert " points (median " in text
