@@ -157,6 +157,17 @@ def word_count(compiled: CompiledScenario) -> int:
     return max(1, -(-len(compiled.constraints) // WORD))
 
 
+def constraint_words(
+    compiled: CompiledScenario, keep: Callable[[Test], bool]
+) -> tuple[np.uint64, ...]:
+    """The failure-word masks of the constraints `keep` selects."""
+    words = [0] * word_count(compiled)
+    for k, test in enumerate(compiled.constraints):
+        if keep(test):
+            words[k // WORD] |= 1 << (k % WORD)
+    return tuple(np.uint64(w) for w in words)
+
+
 class Verdicts:
     """A chunk's packages under a batch of draws, as (package, draw) arrays.
 

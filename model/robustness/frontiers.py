@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from ..exact.compile import CompiledScenario
 from ..exact.enumerate import exact_frontier
 from ..exact.values import Q
-from .batch import WORD, Bools, Index, Statics, Verdicts, word_count
+from .batch import Bools, Index, Statics, Verdicts, constraint_words
 
 #: At most this many draws are followed.
 FRONTIER_DRAWS = 200
@@ -48,6 +48,10 @@ class Fronts:
     draws: int  # draws followed, counted from the first of the whole pass
     offset: int = 0
     parts: list[tuple[Index, NDArray[np.int64], Q, Q, Bools, Bools]] = field(default_factory=list)
+    hard: tuple[np.uint64, ...] = field(init=False)  # failure words of blocking constraints
+
+    def __post_init__(self) -> None:
+        self.hard = constraint_words(self.compiled, lambda test: test.hard)
 
     def add(self, chunk: Statics, v: Verdicts, start: int) -> None:
         """The candidates of one chunk under the batch starting at (local) draw `start`."""
@@ -61,10 +65,9 @@ class Fronts:
         )
         feasible = np.broadcast_to(v.feasible, v.shape)[:, :take]
         rows, draw = np.nonzero(column_front(b, r, feasible))
-        hard = _hard_words(self.compiled)
         held = np.zeros(rows.size, dtype=np.bool_)
         failed = np.zeros(rows.size, dtype=np.bool_)
-        for w, mask in zip(v.words, hard, strict=True):
+        for w, mask in zip(v.words, self.hard, strict=True):
             cell = w[rows, draw]
             failed |= cell != 0
             held |= (cell & mask) != 0
@@ -138,12 +141,3 @@ def column_front(b: Q, r: Q, feasible: Bools) -> Bools:
 def _oriented(compiled: CompiledScenario, m: int, q: Q) -> Q:
     """Grid values, negated when lower is better."""
     return q if compiled.metrics[m].higher else -q
-
-
-def _hard_words(compiled: CompiledScenario) -> tuple[np.uint64, ...]:
-    """The failure-word masks of the constraints that block (not limits)."""
-    words = [0] * word_count(compiled)
-    for k, test in enumerate(compiled.constraints):
-        if test.hard:
-            words[k // WORD] |= 1 << (k % WORD)
-    return tuple(np.uint64(w) for w in words)

@@ -8,13 +8,15 @@ constraint fails, and each draw's smallest concessions (every set tied on size a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 
-from ..exact.compile import CompiledScenario
+from ..exact.compile import CompiledScenario, Test
 from ..exact.ranking import reversed_positions
 from ..exact.values import quantize
-from .batch import WORD, Bools, Index, Statics, Verdicts, Words, word_count
+from .batch import WORD, Bools, Index, Statics, Verdicts, Words, constraint_words
 from .frontiers import Fronts
 
 _LOWEST = np.iinfo(np.int64).min
@@ -187,14 +189,11 @@ def _distinct(draw: Index, words: list[Words], draws: int) -> list[list[int]]:
 
 def actor_words(compiled: CompiledScenario) -> tuple[tuple[np.uint64, ...], ...]:
     """Per actor, the failure-word masks of its constraints."""
-    out = []
-    for a in range(len(compiled.actors)):
-        mine = [0] * word_count(compiled)
-        for k, test in enumerate(compiled.constraints):
-            if test.actor == a:
-                mine[k // WORD] |= 1 << (k % WORD)
-        out.append(tuple(np.uint64(w) for w in mine))
-    return tuple(out)
+
+    def of(actor: int) -> Callable[[Test], bool]:
+        return lambda test: test.actor == actor
+
+    return tuple(constraint_words(compiled, of(a)) for a in range(len(compiled.actors)))
 
 
 def _any_set(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from typer.testing import Result
 
 REPO = Path(__file__).parents[2]
@@ -112,3 +114,15 @@ def big_scenario(n: int) -> str:
         "actors:\n  a:\n    name: A\n    constraints:\n"
         "      - limit: {escalation: {max: 0.3}}\n      - veto: o1\n"
     )
+
+
+def chromium() -> str:
+    """The Chromium executable for the browser tests, or skip them: unless
+    GUARANTEES_REQUIRE_CHROMIUM is set (as .ci/run sets it when it installs Chromium), when a
+    missing browser fails them instead."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("GUARANTEES_REQUIRE_CHROMIUM"):
+            pytest.fail("chromium is required (GUARANTEES_REQUIRE_CHROMIUM) but not installed")
+        pytest.skip("chromium is not installed (.ci/run installs it)")
+    return found

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from cli_helpers import SCENARIOS, SCRIPT
+from cli_helpers import SCENARIOS, SCRIPT, chromium
 from matplotlib.image import imread
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -32,16 +30,6 @@ WALK_AWAY = SCENARIOS / "walk-away.yaml"
 VIEWPORT = {"width": 1280, "height": 900}
 #: The Okabe-Ito colours of the picture's acceptable, held-back and blocked packages.
 GREEN, ORANGE, VERMILION = (0.0, 0.620, 0.451), (0.902, 0.624, 0.0), (0.835, 0.369, 0.0)
-
-
-def _chromium() -> str:
-    """The Chromium executable, or skip (fail when GUARANTEES_REQUIRE_CHROMIUM is set)."""
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("GUARANTEES_REQUIRE_CHROMIUM"):
-            pytest.fail("chromium is required (GUARANTEES_REQUIRE_CHROMIUM) but not installed")
-        pytest.skip("chromium is not installed (.ci/run installs it)")
-    return found
 
 
 def _guarantees(*args: str | Path) -> str:
@@ -63,7 +51,7 @@ def _explain(path: Path, options: list[str], samples: int = 0) -> dict[str, Any]
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Headless Chromium, driven by Playwright, with no network."""
-    executable = _chromium()
+    executable = chromium()
     with sync_playwright() as driver:
         found = driver.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         yield found

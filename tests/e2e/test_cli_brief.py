@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-from cli_helpers import INVALID_ISSUES, SCENARIOS, Run
+from cli_helpers import INVALID_ISSUES, SCENARIOS, Run, chromium
 
 from guarantees.model import load
 from guarantees.model.exact.evaluate import evaluate
@@ -164,11 +161,7 @@ def test_a_row_groups_only_packages_failing_alike(run: Run, tmp_path: Path) -> N
 def _print_to_pdf(page: Path, pdf: Path, profile: Path) -> None:
     """Print a page with headless Chromium, offline (skipped without it, as the report's
     browser tests are, unless GUARANTEES_REQUIRE_CHROMIUM is set)."""
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("GUARANTEES_REQUIRE_CHROMIUM"):
-            pytest.fail("chromium is required (GUARANTEES_REQUIRE_CHROMIUM) but not installed")
-        pytest.skip("chromium is not installed (.ci/run installs it)")
+    found = chromium()
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
     flags += ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
     command = [found, *flags, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}"]

@@ -14,9 +14,7 @@ from __future__ import annotations
 import base64
 import html
 import io
-import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -24,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from cli_helpers import INVALID_ISSUES, SCENARIOS, Run
+from cli_helpers import INVALID_ISSUES, SCENARIOS, Run, chromium
 from matplotlib.image import imread
 from typer.testing import CliRunner
 
@@ -220,20 +218,10 @@ def test_extra_sections_come_after_the_results() -> None:
 # --- in a real browser ------------------------------------------------------------------
 
 
-def _chromium() -> str:
-    """The Chromium executable, or skip (fail when GUARANTEES_REQUIRE_CHROMIUM is set)."""
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("GUARANTEES_REQUIRE_CHROMIUM"):
-            pytest.fail("chromium is required (GUARANTEES_REQUIRE_CHROMIUM) but not installed")
-        pytest.skip("chromium is not installed (.ci/run installs it)")
-    return found
-
-
 def _command(page: Path, profile: Path, *action: str) -> list[str]:
     """Headless Chromium on the page, offline and with its own fresh profile."""
     return [
-        _chromium(),
+        chromium(),
         "--headless",
         "--no-sandbox",
         "--disable-gpu",
