@@ -289,6 +289,8 @@ class Searcher:
             if found is None:
                 return None
             query = self.at_least(query, c.benefit, found[0])
+            if self.alone(query, found[1]):
+                return found[1]
             risk = self.best_value(query, c.risk)
             assert risk is not None
             query = self.at_least(query, c.risk, risk[0])
@@ -302,8 +304,17 @@ class Searcher:
         query = query.row(size_form, -math.inf, size, lambda j: j.mask.bit_count() <= size)
         return self._earliest(query, judged, size)
 
+    def alone(self, query: Query, judged: Judged) -> bool:
+        """Whether `judged` is the only package meeting the query (one solve)."""
+        return self.solve(self.exclude(query, judged.mask)) is None
+
     def _earliest(self, query: Query, judged: Judged, size: int) -> Judged:
-        """Ties broken by file order: earlier options first, a window of positions at a time."""
+        """Ties broken by file order: earlier options first, a window of positions at a time.
+
+        One solve first asks for any other package meeting the query: usually there is none
+        (the optimum is unique), and the windows' solves are not needed."""
+        if self.alone(query, judged):
+            return judged
         c = self.enc.c
         bit_at = {position: bit for bit, position in enumerate(c.perm)}
         chosen = 0
