@@ -19,6 +19,7 @@ from guarantees.model.exact.sets import MAX_CONCESSIONS
 from guarantees.model.format.diagnostics import FUZZY_BUDGET, Suggester
 from guarantees.model.format.positions import split_lines
 
+enumerate_module = importlib.import_module("guarantees.model.exact.enumerate")
 load_module = importlib.import_module(
     "guarantees.model.format.load"
 )  # the package names a function so
@@ -45,9 +46,11 @@ def _peak(text: str) -> int:
         tracemalloc.stop()
 
 
-def test_memory_does_not_grow_with_distinct_failure_sets() -> None:
+def test_memory_does_not_grow_with_distinct_failure_sets(monkeypatch: pytest.MonkeyPatch) -> None:
     # Every package fails a different set of demands: twice the packages, twice the sets,
-    # the same memory (chunks of 2^18 packages), where a count per set doubled it.
+    # the same memory (chunks of 2^16 packages at both sizes, as from 24 options chunks are
+    # always 2^18), where a count per set doubled it.
+    monkeypatch.setattr(enumerate_module, "chunk_bits", lambda n: 16)
     small, large = _peak(demands(19)), _peak(demands(20))
     assert large < 1.1 * small
 
@@ -117,3 +120,10 @@ def test_more_packages_to_list_than_memory_allows_is_refused() -> None:
         patch.setattr(solver, "MAX_LISTED", 4095)
         with pytest.raises(TooLargeError, match=r"more than 4,095 acceptable packages \(of 2\^12"):
             solver.evaluate(scenario)
+
+
+@pytest.mark.parametrize("n", range(1, 31))
+def test_chunks_are_never_larger_than_the_cap_nor_the_scenario(n: int) -> None:
+    bits = enumerate_module.chunk_bits(n)
+    assert 1 <= bits <= min(n, enumerate_module.LOW_BITS)
+    assert bits == min(n, enumerate_module.LOW_BITS) or bits >= n // 2

@@ -108,7 +108,7 @@ def test_the_pass_goes_to_workers_from_2_to_the_21_packages(options: int, expect
 
 
 def test_workers_never_outnumber_the_chunks() -> None:
-    walker = Enumerator(compile_scenario(loads(labels_only(21), file="big.yaml")))
+    walker = Enumerator(compile_scenario(loads(labels_only(21), file="big.yaml")), low_bits=18)
     assert solver.workers_for(walker, 64) == walker.chunks == 8
 
 
