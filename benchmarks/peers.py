@@ -87,28 +87,39 @@ class CpScenario:
         self.model.AddMinEquality(z, members)
         return z
 
-    def metric_expr(self, m: int) -> Any:
-        """The metric as an integer expression growing with its value: a sum on its grid, a
-        noisy-or as the sum of -log(1 - t) times LOG_UNITS, rounded."""
+    def terms(self, m: int) -> list[tuple[int, int]]:
+        """The metric's integer terms, (options that must all be present, coefficient): a sum
+        on its grid, a noisy-or as -log(1 - t) times LOG_UNITS, rounded; both grow with the
+        metric's value."""
         metric = self.c.metrics[m]
         n = self.c.n
-        terms = [(self.x[b], metric.term(b)) for b in range(n) if not math.isnan(metric.terms[b])]
-        terms += [(self.present(mask), t) for mask, t in metric.interactions]
+        terms = [(1 << b, metric.term(b)) for b in range(n) if not math.isnan(metric.terms[b])]
+        terms += list(metric.interactions)
         if metric.combine == "noisy_or":
-            scaled = [(v, -math.log1p(-min(float(t), 1 - 1e-12)) * LOG_UNITS) for v, t in terms]
-            return sum(round(a) * v for v, a in scaled)
-        return sum(int(t) * v for v, t in terms)
+            return [
+                (k, round(-math.log1p(-min(float(t), 1 - 1e-12)) * LOG_UNITS)) for k, t in terms
+            ]
+        return [(k, int(t)) for k, t in terms]
+
+    def metric_expr(self, m: int) -> Any:
+        """The metric as an integer expression (see `terms`)."""
+        return sum(a * self.present(k) for k, a in self.terms(m))
+
+    def metric_int(self, m: int, mask: int) -> int:
+        """The value of `metric_expr` for a package."""
+        return sum(a for k, a in self.terms(m) if mask & k == k)
+
+    def threshold(self, m: int, g: int) -> int:
+        """The integer value of `metric_expr` from which the grid value is at least g."""
+        if self.c.metrics[m].combine == "noisy_or":
+            theta = min(max((g - 0.5) / 1e9, 0.0), 1 - 1e-12)
+            return math.ceil(-math.log1p(-theta) * LOG_UNITS)
+        return g
 
     def at_least(self, m: int, g: int) -> Any:
         """A boolean: the metric's grid value is at least g."""
-        metric = self.c.metrics[m]
         z = self.model.NewBoolVar("")
-        if metric.combine == "noisy_or":
-            theta = min(max((g - 0.5) / 1e9, 0.0), 1 - 1e-12)
-            t = math.ceil(-math.log1p(-theta) * LOG_UNITS)
-        else:
-            t = g
-        e = self.metric_expr(m)
+        e, t = self.metric_expr(m), self.threshold(m, g)
         self.model.Add(e >= t).OnlyEnforceIf(z)
         self.model.Add(e < t).OnlyEnforceIf(z.Not())
         return z
@@ -156,12 +167,21 @@ class CpScenario:
         sign = 1 if self.c.metrics[m].higher else -1
         return sign * self.metric_expr(m)
 
-    def no_worse(self, m: int, oriented: int) -> None:
-        """Require the metric's oriented grid value to be `oriented` or better."""
+    def no_worse(self, m: int, mask: int) -> None:
+        """Require the metric to be no worse than in package `mask` on the grid: at or past
+        the threshold of its grid value, or of its own integer value when the rounding of
+        the terms puts it on the other side (so that the package itself stays allowed)."""
+        judged = self.judged(mask).oriented(m)
+        own, e = self.metric_int(m, mask), self.metric_expr(m)
         if self.c.metrics[m].higher:
-            self.model.Add(self.at_least(m, oriented) == 1)
-        else:  # oriented = -value: value <= -oriented
-            self.model.Add(self.at_least(m, -oriented + 1) == 0)
+            self.model.Add(e >= min(self.threshold(m, judged), own))
+        else:  # value <= -judged on the grid: below the threshold of one step more
+            self.model.Add(e <= max(self.threshold(m, -judged + 1) - 1, own))
+
+    def judged(self, mask: int) -> Any:
+        from guarantees.model.optimise.judge import Judged
+
+        return Judged(self.c, mask)
 
     def maximise(self, objective: Any, hint: int | None = None) -> int | None:
         """The package that maximises the objective (two workers); None if there is none."""
@@ -206,18 +226,16 @@ def run_cpsat_benefit(path: str) -> str:
 
 def run_cpsat_rank(path: str) -> str:
     """CP-SAT on our ranking, lexicographically: the best benefit, then the best risk at that
-    benefit, then the fewest options; each stage's value read exactly on the grid and
-    required of the next. Ties after that are left as CP-SAT finds them."""
-    from guarantees.model.optimise.judge import Judged
-
+    benefit on the grid, then the fewest options (`no_worse` keeps each stage's grid value);
+    ties after that are left as CP-SAT finds them."""
     s = CpScenario(path)
     mask = s.maximise(s.better(s.c.benefit))
     if mask is None:
         return _key(s.c, None)
-    s.no_worse(s.c.benefit, Judged(s.c, mask).oriented(s.c.benefit))
+    s.no_worse(s.c.benefit, mask)
     mask = s.maximise(s.better(s.c.risk), hint=mask)
     assert mask is not None
-    s.no_worse(s.c.risk, Judged(s.c, mask).oriented(s.c.risk))
+    s.no_worse(s.c.risk, mask)
     return _key(s.c, s.maximise(-sum(s.x), hint=mask))
 
 
