@@ -282,7 +282,10 @@ class Searcher:
         return None
 
     def best(self, query: Query, *, known: tuple[int, int] | None = None) -> Judged | None:
-        """The package of least rank key among the query's (see model/exact/ranking.py)."""
+        """The package of least rank key among the query's (see model/exact/ranking.py): the
+        best benefit, the best risk at it, the fewest options, the earliest options; after the
+        benefit and the risk, one solve asks whether any other package is left, and if none
+        is the search stops there."""
         c = self.enc.c
         if known is None:
             found = self.best_value(query, c.benefit)
@@ -294,6 +297,8 @@ class Searcher:
             risk = self.best_value(query, c.risk)
             assert risk is not None
             query = self.at_least(query, c.risk, risk[0])
+            if self.alone(query, risk[1]):
+                return risk[1]
         else:
             query = self.at_least(self.at_least(query, c.benefit, known[0]), c.risk, known[1])
         size_form = dict.fromkeys(self.enc.x, 1.0)
