@@ -9,8 +9,6 @@ worker processes, each walking some of the chunks, and their shares merged exact
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import PackageError, TooLargeError, did_you_mean
+from ..format.identity import scenario_hash
 from ..format.schema import Scenario
 from .bitsets import minimal_members
 from .compile import CompiledScenario, compile_scenario
@@ -88,12 +87,6 @@ def check_listed(compiled: CompiledScenario, acceptable: int, frontier: int) -> 
                 f"(of 2^{compiled.n} packages): too many to rank and list in memory; add "
                 "constraints or metric values, or use fewer options"
             )
-
-
-def scenario_hash(scenario: Scenario) -> str:
-    """A content hash of the validated scenario (independent of comments and layout)."""
-    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def evaluate(scenario: Scenario, *, progress: Progress | None = None, jobs: int = 1) -> Evaluation:
@@ -298,31 +291,19 @@ def _constraint_fails(compiled: CompiledScenario, sets: SetCounts) -> tuple[Cons
 
 def _concessions(compiled: CompiledScenario, tally: _Pass) -> tuple[Concession, ...]:
     """Minimal failure sets, each with the package it opens most cheaply, smallest first."""
+    opened = list(tally.opened.items())
+    if not opened:
+        return ()
+    batch = Batch(compiled, np.array([mask for _, (mask, _) in opened], dtype=np.uint64))
+    ranks = list(zip(*(k.tolist() for k in rank_keys(compiled, batch.masks)), strict=True))
     found = []
-    for failed, (mask, shift) in tally.opened.items():
-        batch = Batch(compiled, np.array([mask], dtype=np.uint64))
+    for j, (failed, (_, shift)) in enumerate(opened):
         refs = tuple(t.ref for k, t in enumerate(compiled.constraints) if failed >> k & 1)
         on_grid = q_scalar(shift) / SCALE
-        found.append(Concession(refs, batch.package(0), on_grid, batch.failures(0, rules=False)))
-    return tuple(
-        sorted(
-            found,
-            key=lambda c: (
-                len(c.constraints),
-                q_scalar(c.shift),
-                _rank_tuple(compiled, c.package.options),
-                [
-                    r.index if r.actor is None else compiled.actors.index(r.actor)
-                    for r in c.constraints
-                ],
-            ),
-        )
-    )
-
-
-def _rank_tuple(compiled: CompiledScenario, options: tuple[str, ...]) -> tuple[int, ...]:
-    masks = np.array([compiled.internal_mask(options)], dtype=np.uint64)
-    return tuple(int(k[0]) for k in rank_keys(compiled, masks))
+        concession = Concession(refs, batch.package(j), on_grid, batch.failures(j, rules=False))
+        positions = [r.index if r.actor is None else compiled.actors.index(r.actor) for r in refs]
+        found.append(((len(refs), q_scalar(on_grid), ranks[j], positions), concession))
+    return tuple(concession for _, concession in sorted(found, key=lambda kept: kept[0]))
 
 
 def explain(scenario: Scenario, options: list[str] | tuple[str, ...]) -> Explanation:

@@ -1,4 +1,5 @@
-"""The scenario format `guarantees/1`: reading YAML, its schema, expressions and uncertain numbers.
+"""The scenario format `guarantees/1`: reading YAML, its schema, expressions and uncertain numbers,
+and a scenario's content hash (identity.py).
 
 It owns everything between the bytes of a file and a validated `Scenario`: where each node
 was written, the shape of every part, cross-checks between names, and the located messages

@@ -7,9 +7,9 @@ concession and the blocker view, each from the verified searches of search.py an
 from __future__ import annotations
 
 from ..exact.compile import compile_scenario
-from ..exact.evaluate import scenario_hash
 from ..exact.results import Concession
 from ..exact.values import SCALE, q_scalar
+from ..format.identity import scenario_hash
 from ..format.schema import Scenario
 from . import analyses
 from .encode import Encoding

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from ..errors import PackageError, did_you_mean
 from ..exact.compile import compile_scenario
-from ..exact.evaluate import scenario_hash
 from ..exact.results import Explanation, Failure, Verdict
+from ..format.identity import scenario_hash
 from ..format.schema import Scenario
 from .judge import Judged
 
