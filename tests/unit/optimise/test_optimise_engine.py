@@ -117,3 +117,37 @@ def test_next_concessions_stop_at_their_time_budget(monkeypatch: pytest.MonkeyPa
     assert [c.constraints for c in ours.concessions] == [exact.concessions[0].constraints]
     assert not ours.concessions_complete
     assert "concessions_rest" in ours.to_json()["absent"]
+
+
+#: Twelve options of distinct values; the one actor caps escalation, so the best package is
+#: unique at its benefit and needs no tie-break by file order.
+DISTINCT = (
+    "format: guarantees/1\nid: distinct\ntitle: Distinct\noptions:\n"
+    + "".join(
+        f"  o{i:02d}: {{label: O{i}, deterrence: {0.03 + 0.011 * i:.3f}, "
+        f"escalation: {0.02 + 0.007 * ((5 * i) % 12):.3f}}}\n"
+        for i in range(12)
+    )
+    + "actors:\n  a:\n    name: A\n    constraints:\n      - limit: {escalation: {max: 0.3}}\n"
+)
+
+
+def test_a_unique_best_package_stops_after_one_check() -> None:
+    """The best benefit, then one solve finding no other package at it: no risk, size or
+    file-order stages (two solves here, three if the dual bound does not prove the benefit;
+    the four stages alone take four)."""
+    scenario = loads(DISTINCT, file="distinct.yaml")
+    ours = optimise(scenario, best=1, frontier=False, concession=False, blockers=False)
+    exact = evaluate(scenario)
+    assert [p.options for p in ours.best] == [exact.acceptable[0].options]
+    assert ours.engine.solves <= 3
+
+
+def test_ties_at_the_best_benefit_still_follow_the_whole_rank_key() -> None:
+    """Options without values tie every package with and without them: the stages after the
+    benefit decide, as the enumeration engine's rank key does."""
+    text = DISTINCT.replace("actors:", "  spare_a: {label: S}\n  spare_b: {label: T}\nactors:")
+    scenario = loads(text, file="ties.yaml")
+    ours = optimise(scenario, best=3, frontier=False, concession=False, blockers=False)
+    exact = evaluate(scenario)
+    assert [p.options for p in ours.best] == [p.options for p in exact.acceptable[:3]]
