@@ -46,6 +46,7 @@ import statistics
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -171,24 +172,21 @@ class CpScenario:
         """Require the metric to be no worse than in package `mask` on the grid: at or past
         the threshold of its grid value, or of its own integer value when the rounding of
         the terms puts it on the other side (so that the package itself stays allowed)."""
-        judged = self.judged(mask).oriented(m)
+        from guarantees.model.optimise.judge import Judged
+
+        judged = Judged(self.c, mask).oriented(m)
         own, e = self.metric_int(m, mask), self.metric_expr(m)
         if self.c.metrics[m].higher:
             self.model.Add(e >= min(self.threshold(m, judged), own))
         else:  # value <= -judged on the grid: below the threshold of one step more
             self.model.Add(e <= max(self.threshold(m, -judged + 1) - 1, own))
 
-    def judged(self, mask: int) -> Any:
-        from guarantees.model.optimise.judge import Judged
-
-        return Judged(self.c, mask)
-
     def maximise(self, objective: Any, hint: int | None = None) -> int | None:
         """The package that maximises the objective (two workers); None if there is none."""
         self.model.Maximize(objective)
         self.model.ClearHints()
-        for b, v in enumerate(self.x):
-            if hint is not None:
+        if hint is not None:
+            for b, v in enumerate(self.x):
                 self.model.AddHint(v, hint >> b & 1)
         solver = self.cp.CpSolver()
         solver.parameters.num_workers = 2
@@ -268,10 +266,7 @@ def run_ours_best(path: str) -> str:
     scenario = load(path)
     r = optimise(scenario, best=1, frontier=False, concession=False, blockers=False)
     c = compile_scenario(scenario)
-    ids = list(scenario.options)
-    return _key(
-        c, None if not r.best else sum(1 << c.perm.index(ids.index(o)) for o in r.best[0].options)
-    )
+    return _key(c, c.internal_mask(r.best[0].options) if r.best else None)
 
 
 def run_ours_benefit(path: str) -> str:
@@ -364,11 +359,13 @@ def one(kind: str, path: str) -> None:
     print(RUNS[kind](path))
 
 
+@dataclass(frozen=True)
 class Cell:
     """One figure: its text, its seconds (None: failed or timed out) and the run's answer."""
 
-    def __init__(self, text: str, seconds: float | None = None, answer: str = "") -> None:
-        self.text, self.seconds, self.answer = text, seconds, answer
+    text: str
+    seconds: float | None = None
+    answer: str = ""
 
 
 def cell(command: list[str], timeout: float, repeats: int = 1) -> Cell:
