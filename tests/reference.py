@@ -51,6 +51,7 @@ __all__ = [
     "q",
     "q_written",
     "rank_key",
+    "reference_blockers",
     "reference_details",
     "reference_evaluate",
     "reference_verdicts",
@@ -482,6 +483,22 @@ def reference_evaluate(scenario: Scenario) -> dict[str, Any]:
         "concessions": [(c[0], as_tuple(c[3]), c[2]) for c in concessions],
         "package_metrics": package_metrics,
     }
+
+
+def reference_blockers(scenario: Scenario) -> list[tuple[str, tuple[str, ...] | None, bool]]:
+    """Per actor in file order: the best package (by rank key) that keeps every rule and that
+    every other actor accepts, or None, and whether this actor fails any constraint on it."""
+    fea = [p for p in all_packages(scenario) if feasible(scenario, p)]
+    fails = {p: failures(scenario, p) for p in fea}
+    out: list[tuple[str, tuple[str, ...] | None, bool]] = []
+    for actor_id in scenario.actors:
+        others = [p for p in fea if all(f.actor == actor_id for f in fails[p])]
+        if not others:
+            out.append((actor_id, None, False))
+            continue
+        best = min(others, key=lambda p: rank_key(scenario, p))
+        out.append((actor_id, options_tuple(scenario, best), bool(fails[best])))
+    return out
 
 
 def _span(scenario: Scenario, metric: str) -> float:

@@ -6,6 +6,8 @@ best packages (in rank order), the same frontier points with the same first pack
 same smallest concession (size, shift on the grid, and the package it opens) and the same
 first three minimal concessions. The frontier is checked on both of the engine's paths: the
 Pareto sweep (sweep.py, where it applies) and the epsilon-constraint method on the MILP.
+The blocker view (per actor, the best package the others accept), which the enumeration
+engine does not report, is checked against the brute-force reference.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from hypothesis import HealthCheck, event, given, settings
+from reference import reference_blockers
 from strategies import scenario_data, to_yaml_text
 
 from guarantees.model.exact.compile import compile_scenario
@@ -62,6 +65,21 @@ def test_engines_agree(data: Data) -> None:
     assert ours.concessions is not None
     assert concession_list(ours.concessions) == concession_list(exact.concessions[:3])
     assert ours.concessions_complete == (len(exact.concessions) < 3)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario_data(max_options=6, max_actors=4))
+def test_blockers_agree_with_reference(data: Data) -> None:
+    """Per actor: the best package the others accept, and whether this actor rejects it."""
+    scenario = load(data)
+    ours = optimise(scenario, best=0, frontier=False, concession=False)
+    assert ours.blockers is not None
+    view = [
+        (b.actor, None if b.others_best is None else b.others_best.options, b.blocks)
+        for b in ours.blockers
+    ]
+    event("some actor blocks" if any(b for _, _, b in view) else "no actor blocks")
+    assert view == reference_blockers(scenario)
 
 
 def concession_list(found: Sequence[Concession]) -> list[tuple[Any, ...]]:
