@@ -30,7 +30,7 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 @pytest.fixture
 def generated_60(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    """benchmarks/generate.py's 60-option scenario (8 actors, about 1% acceptable)."""
+    """benchmarks/generate.py's 60-option scenario (8 actors, some packages acceptable)."""
     monkeypatch.syspath_prepend(str(BENCHMARKS))
     yield __import__("generate").write(60, tmp_path)
     sys.modules.pop("generate", None)
