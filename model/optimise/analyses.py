@@ -24,6 +24,10 @@ from .solver import Row, SolverError
 NEXT_CONCESSIONS_SECONDS = 5.0
 #: Packages the shift search may look at before it gives up proving the least shift.
 MAX_SHIFT_PROPOSALS = 200
+#: The first half of the key under which cuts learnt about "the shift is `least` on the
+#: grid" are kept (Query.row's key; a fixed indicator's keys are variables, from 0 up, and a
+#: metric threshold's -1 - metric).
+SHIFT_KEY = -(10**9)
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,8 @@ def _opening(s: Searcher, same: Query, known: Judged) -> Opening:
         top + 1e-9,
         lambda j: q_scalar(j.shift()) == least,
         support=_shift_support(s),
+        key=(SHIFT_KEY, float(least)),
+        widen=lambda j: _farther(s, j),
     )
     package = s.best(ties)
     if package is None:  # the solver lost it (numerically): never seen in the tests
@@ -182,6 +188,13 @@ def _least_shift(s: Searcher, query: Query, objective: Row, known: Judged) -> in
     else:
         raise SolverError("the least shift could not be proven")
     return best
+
+
+def _farther(s: Searcher, judged: Judged) -> tuple[Row, float, float] | None:
+    """Turned down for a shift above the least: so is every package no closer than it to any
+    bound it misses (their shift is at least as large). The row keeps the closer ones."""
+    closer = _closer(s, judged)
+    return None if closer is None else (closer, 1.0, math.inf)
 
 
 def _closer(s: Searcher, judged: Judged) -> Row | None:

@@ -33,24 +33,35 @@ def metric_value(compiled: CompiledScenario, metric: int, mask: int) -> int:
     return max(ints) if m.combine == "max" else min(ints)
 
 
-def clear_of_cuts(compiled: CompiledScenario, mask: int, room: float = 1e-3) -> bool:
-    """Whether every noisy-or value of the package lies more than `room` grid steps from a
-    cut of the grid, so that its terms multiplied in another order (a few units in the last
-    place of 1 - v) land on the same grid values."""
+def clear_of_cuts(compiled: CompiledScenario, mask: int) -> bool:
+    """Whether every noisy-or value of the package lies far enough from a cut of the grid
+    that its terms multiplied in another order land on the same grid values (`order_room`).
+
+    A value written with a few decimals whose product has a tenth decimal of 5 sits half a
+    step from a grid point, 2^-12 steps from the cut (values.CUT): clear of it, as intended.
+    """
     for m in compiled.metrics:
         if m.combine != "noisy_or":
             continue
-        rest = 1.0
+        rest, factors = 1.0, 0
         for b in range(compiled.n):
             if mask >> b & 1 and not math.isnan(m.terms[b]):
-                rest = rest * (1.0 - float(m.term(b)))
+                rest, factors = rest * (1.0 - float(m.term(b))), factors + 1
         for inter, t in m.interactions:
             if mask & inter == inter:
-                rest = rest * (1.0 - float(t))
+                rest, factors = rest * (1.0 - float(t)), factors + 1
         point = (1.0 - rest) * SCALE + CUT
+        room = order_room(factors)
         if not room < point - math.floor(point) < 1.0 - room:
             return False
     return True
+
+
+def order_room(factors: int) -> float:
+    """Grid steps by which 1 - (a product of `factors` floats) can move when they are
+    multiplied in another order, twice over: each order is within (factors - 1) units of
+    2^-53 of the exact product, and scaling to about 10^9 rounds at 2^-23 steps."""
+    return 2.0 * (2 * factors * 2.0**-53 * SCALE + 2.0**-23)
 
 
 def holds(node: ir.Node, mask: int, values: list[int]) -> bool:

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import NamedTuple
 
 from .encode import Encoding
 from .judge import Judged, clear_of_cuts
@@ -28,9 +29,20 @@ WINDOW = 20
 PROOF_SLACK = 1e-10
 
 
-#: An exact check, the presence variables its outcome depends on (None: every option), and
-#: for a fixed indicator its (variable, value): what is learnt about it holds in every query.
-Check = tuple[Callable[[Judged], bool], frozenset[int] | None, tuple[int, float] | None]
+#: A cut that excludes, beside a package an exact check turned down, every package that
+#: must fail the check too (None: only the package and its swaps, see Searcher.nogood).
+Widen = Callable[[Judged], tuple[Row, float, float] | None]
+
+
+class Check(NamedTuple):
+    """An exact check, the presence variables its outcome depends on (None: every option),
+    the key under which what is learnt about it holds in every query (a fixed indicator's
+    (variable, value)), and a wider cut for the packages it turns down."""
+
+    test: Callable[[Judged], bool]
+    support: frozenset[int] | None
+    key: tuple[int, float] | None
+    widen: Widen | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +62,8 @@ class Query:
     ) -> Query:
         """Fix an indicator; `check` says exactly whether a package meets it."""
         fixed = (*self.fixed, (var, value))
-        return replace(self, fixed=fixed, checks=(*self.checks, (check, support, (var, value))))
+        checks = (*self.checks, Check(check, support, (var, value)))
+        return replace(self, fixed=fixed, checks=checks)
 
     def row(
         self,
@@ -61,10 +74,14 @@ class Query:
         *,
         support: frozenset[int] | None = None,
         key: tuple[int, float] | None = None,
+        widen: Widen | None = None,
     ) -> Query:
-        """Add a row; `check` (if any) says exactly whether a package meets it, and `key`
-        names the requirement when cuts learnt about it hold in every query."""
-        checks = self.checks if check is None else (*self.checks, (check, support, key))
+        """Add a row; `check` (if any) says exactly whether a package meets it, `key` names
+        the requirement when cuts learnt about it hold in every query, and `widen` gives a
+        cut for the packages that must fail `check` too."""
+        checks = self.checks
+        if check is not None:
+            checks = (*checks, Check(check, support, key, widen))
         return replace(self, rows=(*self.rows, (row, lower, upper)), checks=checks)
 
 
@@ -99,7 +116,7 @@ class Searcher:
     def solve(self, query: Query, objective: Row | None = None) -> tuple[Judged, Solution] | None:
         """The solver's best package meeting the query, checked exactly; None if none does."""
         excluded: list[tuple[Row, float, float]] = []
-        keys = [key for _, _, key in query.checks if key is not None]
+        keys = [check.key for check in query.checks if check.key is not None]
         for _ in range(MAX_REJECTED):
             if self.deadline is not None and time.perf_counter() > self.deadline:
                 raise OutOfTime("the search ran past its time budget")
@@ -110,18 +127,19 @@ class Searcher:
             if solution is None:
                 return None
             judged = self.judge(self.mask(solution))
-            failing = [(support, key) for check, support, key in query.checks if not check(judged)]
-            if not failing:
+            failing = next((check for check in query.checks if not check.test(judged)), None)
+            if failing is None:
                 return judged, solution
             self.enc.model.stats.rejected += 1
-            support, key = failing[0]
             # a check with a support reads names and metrics only: equal options swap freely
-            profiles = None if support is None else self.profiles
-            cut = self.nogood(judged.mask, support, profiles)
-            if key is None:
-                excluded.append(cut)
+            profiles = None if failing.support is None else self.profiles
+            cuts = [self.nogood(judged.mask, failing.support, profiles)]
+            wider = None if failing.widen is None else failing.widen(judged)
+            cuts += [] if wider is None else [wider]
+            if failing.key is None:
+                excluded.extend(cuts)
             else:
-                self.learnt.setdefault(key, []).append(cut)
+                self.learnt.setdefault(failing.key, []).extend(cuts)
         raise SolverError("the exact check turned down too many of the solver's proposals")
 
     def nogood(

@@ -151,3 +151,19 @@ def test_ties_at_the_best_benefit_still_follow_the_whole_rank_key() -> None:
     ours = optimise(scenario, best=3, frontier=False, concession=False, blockers=False)
     exact = evaluate(scenario)
     assert [p.options for p in ours.best] == [p.options for p in exact.acceptable[:3]]
+
+
+def test_clear_of_cuts_allows_for_the_order_of_multiplication_only() -> None:
+    """A value half a grid step from a point (an exact tenth decimal of 5) is clear of the
+    cut, which lies 2^-12 steps below it; one within float error of the cut is not."""
+    from guarantees.model.optimise.judge import clear_of_cuts, order_room
+
+    half = loads(DISTINCT.replace("0.030", "0.0000000005"), file="half.yaml")
+    c = compile_scenario(half)
+    o00 = c.internal_mask(["o00"])
+    assert Judged(c, o00).values[c.benefit] == 1  # 5e-10 rounds up, as written
+    assert clear_of_cuts(c, o00)
+    at_cut = loads(DISTINCT.replace("0.030", f"{(0.5 - 2**-12) * 1e-9!r}"), file="cut.yaml")
+    c = compile_scenario(at_cut)
+    assert not clear_of_cuts(c, c.internal_mask(["o00"]))
+    assert order_room(200) < 2**-12  # half-step values stay clear up to 200 factors
