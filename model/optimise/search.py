@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import NamedTuple
 
+from ..exact.values import SCALE
 from .encode import Encoding
 from .judge import Judged, clear_of_cuts
 from .solver import Row, Solution, SolverError
@@ -306,7 +307,7 @@ class Searcher:
         is the search stops there."""
         c = self.enc.c
         if known is None:
-            found = self.best_value(query, c.benefit)
+            found = self.at_top(query, c.benefit) or self.best_value(query, c.benefit)
             if found is None:
                 return None
             query = self.at_least(query, c.benefit, found[0])
@@ -326,6 +327,23 @@ class Searcher:
         size, judged = sized
         query = query.row(size_form, -math.inf, size, lambda j: j.mask.bit_count() <= size)
         return self._earliest(query, judged, size)
+
+    def at_top(self, query: Query, metric: int) -> tuple[int, Judged] | None:
+        """A package of the query at the metric's top of the grid (1 for a noisy-or where
+        higher is better), when every option together reaches it; else None.
+
+        Past a hundred options a noisy-or often saturates: many packages reach 1 on the grid,
+        and finding one (a feasibility solve) is quicker than maximising the sum of logs,
+        whose optimum lies beyond what the grid can tell apart.
+        """
+        m = self.enc.c.metrics[metric]
+        if m.combine != "noisy_or" or not m.higher:
+            return None
+        top = int(SCALE)
+        if self.judge((1 << self.enc.c.n) - 1).oriented(metric) < top:
+            return None
+        found = self.solve(self.at_least(query, metric, top))
+        return None if found is None else (top, found[0])
 
     def alone(self, query: Query, judged: Judged) -> bool:
         """Whether `judged` is the only package meeting the query (one solve)."""

@@ -153,6 +153,45 @@ def test_ties_at_the_best_benefit_still_follow_the_whole_rank_key() -> None:
     assert [p.options for p in ours.best] == [p.options for p in exact.acceptable[:3]]
 
 
+#: A deterrence that saturates: any two of these options reach 1 on the grid (1 - 1e-10).
+SATURATED = (
+    "format: guarantees/1\nid: saturated\ntitle: Saturated\noptions:\n"
+    + "".join(
+        f"  o{i}: {{label: O{i}, deterrence: 0.99999, escalation: {0.01 * (i + 1):.2f}}}\n"
+        for i in range(8)
+    )
+    + "actors:\n  a:\n    name: A\n    constraints:\n      - veto: o0\n"
+)
+
+
+def test_a_saturated_benefit_is_found_at_the_top_of_the_grid() -> None:
+    """Where every option together reaches 1 on the grid, the best benefit is asked for at 1
+    first (one feasibility solve): the same best packages as the enumeration engine."""
+    from guarantees.model.optimise.encode import Encoding
+    from guarantees.model.optimise.search import Searcher
+
+    scenario = loads(SATURATED, file="saturated.yaml")
+    c = compile_scenario(scenario)
+    s = Searcher(Encoding(c))
+    top = s.at_top(s.keep(s.rules(), [0]), c.benefit)
+    assert top is not None
+    assert top[0] == 10**9
+    assert top[1].oriented(c.benefit) == 10**9
+    ours = optimise(scenario, best=3, frontier=False, concession=False, blockers=False)
+    assert [p.options for p in ours.best] == [p.options for p in evaluate(scenario).acceptable[:3]]
+    assert ours.best[0].options == ("o1", "o2")
+
+
+def test_a_benefit_short_of_the_top_costs_no_extra_solve() -> None:
+    from guarantees.model.optimise.encode import Encoding
+    from guarantees.model.optimise.search import Searcher
+
+    c = compile_scenario(loads(DISTINCT, file="distinct.yaml"))
+    s = Searcher(Encoding(c))
+    assert s.at_top(s.keep(s.rules(), [0]), c.benefit) is None
+    assert s.enc.model.stats.solves == 0
+
+
 def test_clear_of_cuts_allows_for_the_order_of_multiplication_only() -> None:
     """A value half a grid step from a point (an exact tenth decimal of 5) is clear of the
     cut, which lies 2^-12 steps below it; one within float error of the cut is not."""
