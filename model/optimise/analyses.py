@@ -182,9 +182,9 @@ def _least_shift(s: Searcher, query: Query, objective: Row, known: Judged) -> in
         # shift: skip them all (swapping equal options gives C(k, j) tied packages); and
         # every package no closer to any bound it misses has no smaller a shift.
         query = query.row(*s.nogood(judged.mask, _shift_support(s), _shift_profiles(s)))
-        closer = _closer(s, judged)
-        if closer is not None:
-            query = query.row(closer, 1.0, math.inf)
+        farther = _farther(s, judged)
+        if farther is not None:
+            query = query.row(*farther)
     else:
         raise SolverError("the least shift could not be proven")
     return best

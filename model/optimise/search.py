@@ -136,7 +136,8 @@ class Searcher:
             profiles = None if failing.support is None else self.profiles
             cuts = [self.nogood(judged.mask, failing.support, profiles)]
             wider = None if failing.widen is None else failing.widen(judged)
-            cuts += [] if wider is None else [wider]
+            if wider is not None:
+                cuts.append(wider)
             if failing.key is None:
                 excluded.extend(cuts)
             else:

@@ -125,15 +125,15 @@ def _moved(document: Data, data: st.DataObject, *, shuffle: bool) -> tuple[Data,
     `shuffle` in another file order; the renaming (new names by old)."""
     ids, actors = list(document["options"]), list(document["actors"])
     fresh = data.draw(st.permutations([f"item_{i:02d}" for i in range(len(ids))]), label="names")
-    out = _renamed(document, dict(zip(ids, fresh, strict=True)))
+    options = dict(zip(ids, fresh, strict=True))
+    out = _renamed(document, options)
     order = list(out["options"])
     if shuffle:
         order = data.draw(st.permutations(order), label="option order")
         actors = data.draw(st.permutations(actors), label="actor order")
     out["options"] = {o: out["options"][o] for o in order}
     out["actors"] = {f"party_{k}": out["actors"][a] for k, a in enumerate(actors)}
-    names = dict(zip(ids, fresh, strict=True)) | {a: f"party_{k}" for k, a in enumerate(actors)}
-    return out, names
+    return out, options | {a: f"party_{k}" for k, a in enumerate(actors)}
 
 
 ASKED: dict[str, Any] = {"best": 2, "points": 20, "concessions": 1}
@@ -141,15 +141,16 @@ ASKED: dict[str, Any] = {"best": 2, "points": 20, "concessions": 1}
 
 def _view(found: OptimisedEvaluation, names: Names | None = None) -> dict[str, Any]:
     """Every answer, with names mapped through `names` (none: as they are)."""
+    rename = names or {}
 
     def pkg(options: tuple[str, ...]) -> frozenset[str]:
-        return frozenset(names.get(o, o) if names else o for o in options)
+        return frozenset(rename.get(o, o) for o in options)
 
     assert found.frontier is not None
     assert found.blockers is not None
     concession = found.smallest_concession
     blockers = {
-        (names or {}).get(b.actor, b.actor): (
+        rename.get(b.actor, b.actor): (
             b.blocks,
             None if b.others_best is None else pkg(b.others_best.options),
         )
@@ -164,7 +165,7 @@ def _view(found: OptimisedEvaluation, names: Names | None = None) -> dict[str, A
         "concession": None
         if concession is None
         else (
-            [((names or {}).get(c.actor, c.actor), c.index) for c in concession.constraints],
+            [(rename.get(c.actor, c.actor), c.index) for c in concession.constraints],
             q(concession.shift),
             pkg(concession.package.options),
         ),
